@@ -1,0 +1,38 @@
+using OpenMemory.Build.Migrations.Diagnostics;
+
+namespace OpenMemory.Build.Migrations.Discovery;
+
+/// <summary>Migration files named one by one (as MSBuild items), or every <c>*.sql</c> under a folder.</summary>
+public sealed class FileSystemMigrationSource : IMigrationSource
+{
+    private readonly IReadOnlyList<string> _paths;
+
+    public FileSystemMigrationSource(IEnumerable<string> paths, string? description = null)
+    {
+        _paths = [.. paths.Select(Path.GetFullPath)];
+        Description = description ?? (_paths.Count > 0 ? Path.GetDirectoryName(_paths[0])! : "(no files)");
+    }
+
+    public string Description { get; }
+
+    public static FileSystemMigrationSource FromDirectory(string directory) =>
+        new(Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory, "*.sql", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : [],
+            Path.GetFullPath(directory));
+
+    public IReadOnlyList<MigrationSourceFile> GetFiles() =>
+        [.. _paths.Select(path => new MigrationSourceFile(Path.GetFileName(path), path, () => Read(path)))];
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationException(Errors.MigrationFileNotFound(path));
+        }
+    }
+}

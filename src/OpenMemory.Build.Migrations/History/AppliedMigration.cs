@@ -1,0 +1,22 @@
+using OpenMemory.Build.Migrations.Discovery;
+
+namespace OpenMemory.Build.Migrations.History;
+
+/// <summary>One row of <c>schema_migrations</c>.</summary>
+public sealed record AppliedMigration(
+    string Module,
+    string Version,
+    string FileName,
+    string Checksum,
+    string? Description,
+    DateTimeOffset? AppliedAt,
+    string? AppliedBy,
+    long ExecutionTimeMs,
+    string Kind)
+{
+    public const string KindApplied = "applied";
+    public const string KindBaselined = "baselined";
+
+    /// <summary>The parsed version; a row written by another tool with a non-numeric version gets none.</summary>
+    public MigrationVersion? ParsedVersion => MigrationVersion.TryParse(Version, out var v) ? v : null;
+}

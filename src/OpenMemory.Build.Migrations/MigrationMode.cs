@@ -1,0 +1,13 @@
+namespace OpenMemory.Build.Migrations;
+
+public enum MigrationMode
+{
+    /// <summary>Verify, then apply every pending migration.</summary>
+    Apply,
+
+    /// <summary>Write the SQL that Apply would run to a file; the database is only read.</summary>
+    Preview,
+
+    /// <summary>Only check history against the files (the CI gate); the database is only read.</summary>
+    Verify,
+}

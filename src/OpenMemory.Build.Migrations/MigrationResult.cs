@@ -1,0 +1,59 @@
+using OpenMemory.Build.Migrations.Diagnostics;
+
+namespace OpenMemory.Build.Migrations;
+
+public enum MigrationState
+{
+    /// <summary>Recorded in the history with the file's checksum.</summary>
+    Applied,
+
+    /// <summary>Applied by this run.</summary>
+    AppliedNow,
+
+    /// <summary>Recorded as baselined: counted as applied without having been run by this tool.</summary>
+    Baselined,
+
+    Pending,
+    Modified,
+    Missing,
+    OutOfOrder,
+    Failed,
+}
+
+/// <summary>One migration's state after a run.</summary>
+public sealed record MigrationRecord(
+    string Version,
+    string FileName,
+    string? Checksum,
+    MigrationState State,
+    DateTimeOffset? AppliedAt,
+    long? ExecutionTimeMs,
+    string? Description = null,
+    string? RecordedChecksum = null);
+
+/// <summary>What a run did. Expected failures are diagnostics here, never exceptions.</summary>
+public sealed class MigrationResult
+{
+    public required MigrationMode Mode { get; init; }
+
+    public required string Module { get; init; }
+
+    public required string Provider { get; init; }
+
+    public IReadOnlyList<MigrationRecord> Migrations { get; init; } = [];
+
+    public IReadOnlyList<MigrationDiagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>The highest applied version before the run, or null for none.</summary>
+    public string? StartVersion { get; init; }
+
+    public bool Succeeded => !Diagnostics.Any(d => d.IsError);
+
+    public int AppliedCount => Migrations.Count(m => m.State is MigrationState.Applied or MigrationState.AppliedNow or MigrationState.Baselined);
+
+    public int AppliedNowCount => Migrations.Count(m => m.State == MigrationState.AppliedNow);
+
+    public int PendingCount => Migrations.Count(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder);
+
+    public IEnumerable<MigrationDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
+}

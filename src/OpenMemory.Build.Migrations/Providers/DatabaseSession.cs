@@ -1,0 +1,35 @@
+using OpenMemory.Build.Migrations.History;
+
+namespace OpenMemory.Build.Migrations.Providers;
+
+public enum ApplyOutcome
+{
+    Applied,
+
+    /// <summary>Another run applied it between our read of the history and our lock.</summary>
+    AlreadyApplied,
+}
+
+/// <summary>One open connection to the target database for the length of a run.</summary>
+public abstract class DatabaseSession : IAsyncDisposable
+{
+    /// <summary>The module's history rows, or null when the history table does not exist yet.</summary>
+    public abstract Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken);
+
+    /// <summary>Creates what Apply writes into (schema, history table) when missing.</summary>
+    public abstract Task PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>Takes the run-level lock for the module; disposing the result releases it.</summary>
+    public abstract Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Runs the migration and writes its history row atomically (or, without a transaction, the row after the last statement).</summary>
+    public abstract Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Writes history rows without running anything (baselines), in one transaction.</summary>
+    public abstract Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Work after a successful apply, such as grants to the application role.</summary>
+    public virtual Task FinishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+}

@@ -1,0 +1,200 @@
+using System.Data;
+using Npgsql;
+using OpenMemory.Build.Migrations.Connection;
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.History;
+using OpenMemory.Build.Migrations.Runner;
+using OpenMemory.Build.Migrations.Sql;
+using OpenMemory.Build.Migrations.Templating;
+
+namespace OpenMemory.Build.Migrations.Providers.Postgres;
+
+/// <summary>
+/// PostgreSQL: tables and history in one dedicated schema; a session-level advisory lock per (schema, module)
+/// held for the whole run; every statement of a migration and its history row sent as one batch in one transaction.
+/// </summary>
+internal sealed class PostgresProvider : DatabaseProvider
+{
+    private const int DefaultConnectTimeout = 15;
+    private const int DefaultCommandTimeout = 30;
+    private readonly MigrationOptions _options;
+    private readonly NpgsqlConnectionStringBuilder? _connection;
+
+    private PostgresProvider(MigrationOptions options, NpgsqlConnectionStringBuilder? connection, string schema, IReadOnlyDictionary<string, string> tableMap)
+    {
+        _options = options;
+        _connection = connection;
+        Schema = schema;
+        AppRole = string.IsNullOrWhiteSpace(options.AppRole) ? null : Identifiers.Require(options.AppRole.Trim(), "application role");
+        History = new PostgresHistoryTable(schema);
+        var quotedSchema = SqlLiteral.Identifier(schema);
+        Scope = new TemplateScope(
+            name => $"{quotedSchema}.{SqlLiteral.Identifier(tableMap.TryGetValue(name, out var mapped) ? mapped : name)}",
+            quotedSchema);
+    }
+
+    public string Schema { get; }
+
+    public string? AppRole { get; }
+
+    public override string Name => "postgres";
+
+    public override SqlDialect Dialect => SqlDialect.Postgres;
+
+    public override TemplateScope Scope { get; }
+
+    public override HistoryTable History { get; }
+
+    public override string BeginTransactionSql => "BEGIN;";
+
+    public override string Target
+    {
+        get
+        {
+            var (host, port, database) = _connection is not null
+                ? (_connection.Host, _connection.Port, _connection.Database)
+                : _options.Connection is NpgsqlConnection c
+                    ? (c.Host, c.Port, c.Database)
+                    : _options.DataSource is { } source ? Describe(source) : (null, 0, null);
+            return $"PostgreSQL database '{database ?? "(default)"}' on {host ?? "localhost"}:{port} (schema \"{Schema}\")";
+        }
+    }
+
+    public static PostgresProvider Create(MigrationOptions options, IReadOnlyDictionary<string, string> tableMap)
+    {
+        NpgsqlConnectionStringBuilder? connection = null;
+        if (options.DataSource is null && options.Connection is null)
+        {
+            connection = options.ConnectionString is { Length: > 0 } text
+                ? PostgresConnectionString.Parse(text)
+                : throw new MigrationException(Errors.MissingConnectionString("postgres"));
+            // Npgsql's defaults (15 s to connect, 30 s per command) are replaced unless the connection sets them:
+            // migrations may run long, and an unreachable host must fail within the configured time.
+            if (connection.Timeout == DefaultConnectTimeout)
+            {
+                connection.Timeout = options.ConnectTimeoutSeconds;
+            }
+
+            if (connection.CommandTimeout == DefaultCommandTimeout)
+            {
+                connection.CommandTimeout = 0;
+            }
+        }
+        else if (options.Connection is not null and not NpgsqlConnection)
+        {
+            throw new MigrationException(Errors.MalformedConnectionString("the connection given is not an NpgsqlConnection"));
+        }
+
+        var schema = Identifiers.Require(string.IsNullOrWhiteSpace(options.Schema) ? "public" : options.Schema.Trim(), "schema");
+        if (schema == "public" && !options.AllowPublicSchema)
+        {
+            throw new MigrationException(Errors.PublicSchemaRefused());
+        }
+
+        return new PostgresProvider(options, connection, schema, tableMap);
+    }
+
+    public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
+    {
+        var (connection, owned) = await ConnectAsync(readOnly, cancellationToken);
+        if (connection is null)
+        {
+            return null;
+        }
+
+        return new PostgresSession(this, connection, owned, readOnly);
+    }
+
+    public override IEnumerable<string> PreviewPreamble()
+    {
+        yield return $"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(Schema)};";
+        yield return History.CreateSql + ";";
+    }
+
+    public override bool TryMapException(Exception exception, out MigrationDiagnostic diagnostic)
+    {
+        diagnostic = PostgresErrors.Map(exception, Target, _connection?.Username ?? "(current user)", _connection?.Timeout ?? _options.ConnectTimeoutSeconds)!;
+        return diagnostic is not null;
+    }
+
+    /// <summary>An open connection; null (read-only) when the database does not exist.</summary>
+    private async Task<(NpgsqlConnection? Connection, bool Owned)> ConnectAsync(bool readOnly, CancellationToken cancellationToken)
+    {
+        if (_options.Connection is NpgsqlConnection given)
+        {
+            var wasClosed = given.State != ConnectionState.Open;
+            if (wasClosed)
+            {
+                await given.OpenAsync(cancellationToken);
+            }
+
+            return (given, wasClosed);
+        }
+
+        if (_options.DataSource is { } dataSource)
+        {
+            return (await dataSource.OpenConnectionAsync(cancellationToken), true);
+        }
+
+        try
+        {
+            return (await OpenOwnAsync(_connection!.ConnectionString, cancellationToken), true);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrors.InvalidCatalogName)
+        {
+            if (readOnly)
+            {
+                return (null, false);
+            }
+
+            if (!_options.CreateDatabase)
+            {
+                throw new MigrationException(Errors.DatabaseMissing(_connection!.Database ?? "", Target));
+            }
+
+            await CreateDatabaseAsync(cancellationToken);
+            return (await OpenOwnAsync(_connection!.ConnectionString, cancellationToken), true);
+        }
+    }
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var database = _connection!.Database!;
+        var maintenance = new NpgsqlConnectionStringBuilder(_connection.ConnectionString) { Database = "postgres", Pooling = false };
+        try
+        {
+            await using var connection = await OpenOwnAsync(maintenance.ConnectionString, cancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {SqlLiteral.Identifier(database)}", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrors.DuplicateDatabase)
+        {
+            // Another run created it first.
+        }
+        catch (PostgresException e)
+        {
+            throw new MigrationException(Errors.CannotCreateDatabase(database, $"{e.MessageText} (SQLSTATE {e.SqlState})"));
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenOwnAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static (string? Host, int Port, string? Database) Describe(NpgsqlDataSource source)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        return (builder.Host, builder.Port, builder.Database);
+    }
+}

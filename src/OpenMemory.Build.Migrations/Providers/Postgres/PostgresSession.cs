@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using Npgsql;
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.History;
+using OpenMemory.Build.Migrations.Sql;
+
+namespace OpenMemory.Build.Migrations.Providers.Postgres;
+
+internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnection connection, bool ownsConnection, bool readOnly) : DatabaseSession
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private readonly PostgresHistoryTable _history = (PostgresHistoryTable)provider.History;
+    private string QuotedSchema => SqlLiteral.Identifier(provider.Schema);
+
+    public override async Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
+    {
+        // Read-only modes read inside a READ ONLY transaction, so not even a stray function call can write.
+        await using var transaction = readOnly ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        if (transaction is not null)
+        {
+            await ExecuteAsync("SET TRANSACTION READ ONLY", transaction, cancellationToken);
+        }
+
+        var columns = await HistoryColumnsAsync(transaction, cancellationToken);
+        if (columns.Count == 0)
+        {
+            return null;
+        }
+
+        var missing = HistoryTable.RequiredColumns.Where(c => !columns.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new MigrationException(Errors.HistoryTableMalformed(_history.QualifiedName, "missing column " + string.Join(", ", missing)));
+        }
+
+        var rows = new List<AppliedMigration>();
+        await using var command = new NpgsqlCommand(_history.SelectSql(module), connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new AppliedMigration(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
+                reader.IsDBNull(8) ? AppliedMigration.KindApplied : reader.GetString(8)));
+        }
+
+        return rows;
+    }
+
+    public override async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (await SchemaExistsAsync(cancellationToken) && (await HistoryColumnsAsync(null, cancellationToken)).Count > 0)
+        {
+            return;
+        }
+
+        // Runs of other modules may create the same schema and history table at this moment: serialize on the schema.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey.For("schema", provider.Schema, "")})", transaction, cancellationToken);
+        if (!await SchemaExistsAsync(cancellationToken, transaction))
+        {
+            try
+            {
+                await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {QuotedSchema}", transaction, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrors.InsufficientPrivilege)
+            {
+                throw new MigrationException(Errors.SchemaMissing(provider.Schema, connection.UserName ?? "(current user)"));
+            }
+        }
+
+        await ExecuteAsync(_history.CreateSql, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override async Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Polling pg_try_advisory_lock, never blocking in pg_advisory_lock: a blocked waiter holds a snapshot that
+        // CREATE INDEX CONCURRENTLY in the holder's run would wait for, a deadlock.
+        var key = AdvisoryLockKey.For("run", provider.Schema, module);
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            await using (var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({key})", connection))
+            {
+                if (await command.ExecuteScalarAsync(cancellationToken) is true)
+                {
+                    return new AdvisoryLock(connection, key);
+                }
+            }
+
+            if (stopwatch.Elapsed >= timeout)
+            {
+                throw new MigrationException(Errors.LockTimeout(
+                    $"schema \"{provider.Schema}\", module '{module}'", timeout, await LockHolderAsync(key, cancellationToken)));
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    public override async Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
+    {
+        if (migration.Script.NoTransaction)
+        {
+            await ApplyWithoutTransactionAsync(migration, entry, cancellationToken);
+            return ApplyOutcome.Applied;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var statement in migration.Statements)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement.Text));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(_history.InsertSql(entry)));
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) < migration.Statements.Count)
+        {
+            throw Failure(migration, batch.BatchCommands.IndexOf(failed), e);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ApplyOutcome.Applied;
+    }
+
+    public override async Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var entry in entries)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(_history.InsertSql(entry) + " ON CONFLICT DO NOTHING"));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        if (provider.AppRole is not { } role)
+        {
+            return;
+        }
+
+        var grantee = SqlLiteral.Identifier(role);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            foreach (var sql in GrantStatements(QuotedSchema, grantee, _history.QualifiedName))
+            {
+                await ExecuteAsync(sql, transaction, cancellationToken);
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrors.UndefinedObject)
+        {
+            throw new MigrationException(Errors.AppRoleMissing(role));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>DML on every table and sequence, now and for objects created later; the history stays read-only to the app.</summary>
+    internal static IEnumerable<string> GrantStatements(string schema, string grantee, string historyTable) =>
+    [
+        $"GRANT USAGE ON SCHEMA {schema} TO {grantee}",
+        $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {grantee}",
+        $"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {grantee}",
+        $"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {grantee}",
+        $"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {grantee}",
+        $"REVOKE INSERT, UPDATE, DELETE ON {historyTable} FROM {grantee}",
+    ];
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (ownsConnection)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task ApplyWithoutTransactionAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < migration.Statements.Count; i++)
+        {
+            try
+            {
+                await ExecuteAsync(migration.Statements[i].Text, null, cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                throw Failure(migration, i, e);
+            }
+        }
+
+        // Written only after the last statement succeeded.
+        await ExecuteAsync(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }), null, cancellationToken);
+    }
+
+    private static StatementFailedException Failure(PreparedMigration migration, int index, PostgresException e) =>
+        new(index, e.Position > 0 ? e.Position - 1 : 0, PostgresErrors.Message(e), e.SqlState == PostgresErrors.InsufficientPrivilege, e);
+
+    private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    {
+        await using var command = new NpgsqlCommand($"SELECT 1 FROM pg_namespace WHERE nspname = {SqlLiteral.Quote(provider.Schema)}", connection, transaction);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private async Task<HashSet<string>> HistoryColumnsAsync(NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT column_name FROM information_schema.columns WHERE table_schema = {SqlLiteral.Quote(provider.Schema)} AND table_name = {SqlLiteral.Quote(HistoryTable.Name)}";
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var columns = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    private async Task<string?> LockHolderAsync(long key, CancellationToken cancellationToken)
+    {
+        var classId = (uint)(key >> 32);
+        var objId = (uint)key;
+        await using var command = new NpgsqlCommand(
+            $"SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {classId} AND objid = {objId} AND objsubid = 1 LIMIT 1",
+            connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is int pid ? $"server process {pid}" : null;
+    }
+
+    private async Task ExecuteAsync(string sql, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Released on every exit path; if the connection is already gone, the server released it with the session.</summary>
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                return;
+            }
+
+            try
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({key})", connection);
+                await command.ExecuteScalarAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // The session is broken; the server drops its locks when it ends.
+            }
+        }
+    }
+}

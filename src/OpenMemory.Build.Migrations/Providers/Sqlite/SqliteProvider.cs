@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.History;
+using OpenMemory.Build.Migrations.Sql;
+using OpenMemory.Build.Migrations.Templating;
+
+namespace OpenMemory.Build.Migrations.Providers.Sqlite;
+
+/// <summary>SQLite: one file, no schemas; each migration runs under BEGIN IMMEDIATE, SQLite's own write lock.</summary>
+internal sealed class SqliteProvider : DatabaseProvider
+{
+    private readonly SqliteConnectionStringBuilder _connection;
+    private readonly TimeSpan _busyTimeout;
+
+    public SqliteProvider(string connectionString, IReadOnlyDictionary<string, string> tableMap, TimeSpan busyTimeout)
+    {
+        _connection = SqliteConnectionParser.Parse(connectionString);
+        _busyTimeout = busyTimeout;
+        Scope = new TemplateScope(name => tableMap.TryGetValue(name, out var mapped) ? mapped : name, "main");
+    }
+
+    public override string Name => "sqlite";
+
+    public override SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public override TemplateScope Scope { get; }
+
+    public override HistoryTable History { get; } = new SqliteHistoryTable();
+
+    public string DatabasePath => _connection.DataSource;
+
+    public override string Target => $"SQLite database '{DatabasePath}'";
+
+    public override string BeginTransactionSql => "BEGIN IMMEDIATE;";
+
+    public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(_connection.ConnectionString)
+        {
+            // Pooled connections would keep the file open inside a reused MSBuild node.
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(_busyTimeout.TotalSeconds),
+        };
+        var inMemory = DatabasePath is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory;
+        if (readOnly)
+        {
+            if (!inMemory && !File.Exists(DatabasePath))
+            {
+                return null;
+            }
+
+            builder.Mode = SqliteOpenMode.ReadOnly;
+        }
+        else if (!inMemory)
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(DatabasePath));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}";
+                pragma.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync();
+            throw new MigrationException(Errors.CannotOpenSqlite(DatabasePath, SqliteErrors.Message(e)));
+        }
+
+        return new SqliteSession(this, connection);
+    }
+
+    public override IEnumerable<string> PreviewPreamble()
+    {
+        yield return History.CreateSql + ";";
+    }
+
+    public override string? Render(SqlStatement statement, DatabaseSession? session)
+    {
+        if (SqliteColumnGuard.Match(statement.Text) is not { } guard)
+        {
+            return statement.Text;
+        }
+
+        var exists = session is SqliteSession sqlite && sqlite.ColumnExists(guard.Schema, guard.Table, guard.Column);
+        return exists ? null : guard.Rewritten;
+    }
+
+    public override bool TryMapException(Exception exception, out MigrationDiagnostic diagnostic)
+    {
+        diagnostic = null!;
+        if (exception is not SqliteException e)
+        {
+            return false;
+        }
+
+        diagnostic = e.SqliteErrorCode == SqliteErrors.ReadOnly
+            ? Errors.DatabaseReadOnly(DatabasePath)
+            : Errors.DatabaseError(Target, SqliteErrors.Message(e));
+        return true;
+    }
+}

@@ -1,0 +1,107 @@
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.Discovery;
+using OpenMemory.Build.Migrations.History;
+
+namespace OpenMemory.Build.Migrations.Runner;
+
+/// <summary>The files set against the module's history: what is applied, what is pending, and what is wrong.</summary>
+internal sealed class MigrationPlan
+{
+    public required IReadOnlyList<MigrationRecord> Records { get; init; }
+
+    public required IReadOnlyList<MigrationScript> Pending { get; init; }
+
+    /// <summary>Migrations at or below the baseline version, to record without running.</summary>
+    public required IReadOnlyList<MigrationScript> ToBaseline { get; init; }
+
+    public required IReadOnlyList<MigrationDiagnostic> Problems { get; init; }
+
+    public required string? CurrentVersion { get; init; }
+
+    public static MigrationPlan Create(
+        IReadOnlyList<MigrationScript> scripts,
+        IReadOnlyList<AppliedMigration> history,
+        MigrationOptions options,
+        MigrationVersion? baseline)
+    {
+        var applied = new Dictionary<string, AppliedMigration>();
+        foreach (var row in history)
+        {
+            applied.TryAdd(row.ParsedVersion?.Key ?? row.Version, row);
+        }
+
+        var highest = history.Select(r => r.ParsedVersion).OfType<MigrationVersion>().DefaultIfEmpty().Max();
+        var records = new List<(MigrationVersion? Version, MigrationRecord Record)>();
+        var pending = new List<MigrationScript>();
+        var toBaseline = new List<MigrationScript>();
+        var problems = new List<MigrationDiagnostic>();
+        var seen = new HashSet<string>();
+
+        foreach (var script in scripts)
+        {
+            seen.Add(script.Version.Key);
+            if (applied.TryGetValue(script.Version.Key, out var row))
+            {
+                records.Add((script.Version, ForApplied(script, row, problems)));
+                continue;
+            }
+
+            if (history.Count == 0 && baseline is not null && script.Version <= baseline)
+            {
+                toBaseline.Add(script);
+                records.Add((script.Version, new MigrationRecord(script.Version.Text, script.FileName, script.Checksum,
+                    MigrationState.Baselined, null, null, script.Description)));
+                continue;
+            }
+
+            var outOfOrder = highest is not null && script.Version < highest;
+            if (outOfOrder && !options.AllowOutOfOrder)
+            {
+                problems.Add(Errors.OutOfOrder(script.Path, script.Version.Text, highest!.Text));
+            }
+            else if (options.FailOnPending && options.Mode == MigrationMode.Verify)
+            {
+                problems.Add(Errors.PendingNotAllowed(script.Path, script.Version.Text));
+            }
+
+            pending.Add(script);
+            records.Add((script.Version, new MigrationRecord(script.Version.Text, script.FileName, script.Checksum,
+                outOfOrder ? MigrationState.OutOfOrder : MigrationState.Pending, null, null, script.Description)));
+        }
+
+        foreach (var row in history.Where(r => !seen.Contains(r.ParsedVersion?.Key ?? r.Version)))
+        {
+            problems.Add(Errors.AppliedMigrationMissing(options.Module, row.Version, row.FileName));
+            records.Add((row.ParsedVersion, new MigrationRecord(row.Version, row.FileName, null, MigrationState.Missing,
+                row.AppliedAt, row.ExecutionTimeMs, row.Description, row.Checksum)));
+        }
+
+        return new MigrationPlan
+        {
+            Records = [.. records.OrderBy(r => r.Version).Select(r => r.Record)],
+            Pending = pending,
+            ToBaseline = toBaseline,
+            Problems = problems,
+            CurrentVersion = highest?.Text,
+        };
+    }
+
+    private static MigrationRecord ForApplied(MigrationScript script, AppliedMigration row, List<MigrationDiagnostic> problems)
+    {
+        if (!string.Equals(row.Checksum, script.Checksum, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(Errors.ModifiedAfterApplied(script.Path, script.Version.Text, row.Checksum, script.Checksum));
+            return new MigrationRecord(script.Version.Text, script.FileName, script.Checksum, MigrationState.Modified,
+                row.AppliedAt, row.ExecutionTimeMs, script.Description, row.Checksum);
+        }
+
+        if (!string.Equals(row.FileName, script.FileName, StringComparison.Ordinal))
+        {
+            problems.Add(Errors.RenamedAppliedMigration(script.Path, script.Version.Text, row.FileName));
+        }
+
+        var state = row.Kind == AppliedMigration.KindBaselined ? MigrationState.Baselined : MigrationState.Applied;
+        return new MigrationRecord(script.Version.Text, script.FileName, script.Checksum, state, row.AppliedAt,
+            row.ExecutionTimeMs, script.Description, row.Checksum);
+    }
+}

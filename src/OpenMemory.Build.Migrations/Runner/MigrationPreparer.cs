@@ -1,0 +1,68 @@
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.Discovery;
+using OpenMemory.Build.Migrations.Providers;
+using OpenMemory.Build.Migrations.Sql;
+using OpenMemory.Build.Migrations.Templating;
+
+namespace OpenMemory.Build.Migrations.Runner;
+
+/// <summary>Expands templates and splits statements for every migration about to run, before any of them runs.</summary>
+internal static class MigrationPreparer
+{
+    private static readonly HashSet<string> TransactionKeywords = ["BEGIN", "COMMIT", "ROLLBACK", "END", "START", "ABORT", "SAVEPOINT", "RELEASE"];
+
+    public static (IReadOnlyList<PreparedMigration> Prepared, IReadOnlyList<MigrationDiagnostic> Diagnostics) Prepare(
+        IEnumerable<MigrationScript> scripts, DatabaseProvider provider)
+    {
+        var prepared = new List<PreparedMigration>();
+        var diagnostics = new List<MigrationDiagnostic>();
+        foreach (var script in scripts)
+        {
+            try
+            {
+                prepared.Add(Prepare(script, provider));
+            }
+            catch (MigrationException e)
+            {
+                diagnostics.Add(e.Diagnostic);
+            }
+        }
+
+        return (prepared, diagnostics);
+    }
+
+    public static PreparedMigration Prepare(MigrationScript script, DatabaseProvider provider)
+    {
+        var expanded = TemplateExpander.Expand(script.Text, provider.Scope, script.Path);
+        IReadOnlyList<SqlStatement> statements;
+        try
+        {
+            statements = SqlScriptSplitter.Split(expanded.Text, provider.Dialect);
+        }
+        catch (UnterminatedSqlException e)
+        {
+            var (line, _) = new SourceText(script.Text).Locate(expanded.ToOriginalOffset(e.Offset));
+            throw new MigrationException(Errors.UnterminatedSql(script.Path, line, e.What));
+        }
+
+        var migration = new PreparedMigration(script, expanded, statements);
+        if (statements.Count == 0)
+        {
+            throw new MigrationException(Errors.EmptyMigration(script.Path));
+        }
+
+        if (!script.NoTransaction)
+        {
+            for (var i = 0; i < statements.Count; i++)
+            {
+                var keyword = statements[i].FirstKeyword;
+                if (TransactionKeywords.Contains(keyword))
+                {
+                    throw new MigrationException(Errors.TransactionControlInMigration(script.Path, migration.Locate(i, 0).Line, keyword));
+                }
+            }
+        }
+
+        return migration;
+    }
+}

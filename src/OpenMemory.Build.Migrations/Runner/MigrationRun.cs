@@ -1,0 +1,224 @@
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.Discovery;
+using OpenMemory.Build.Migrations.History;
+using OpenMemory.Build.Migrations.Providers;
+
+namespace OpenMemory.Build.Migrations.Runner;
+
+/// <summary>One run of the engine: load and check the files, read the history, then verify, preview or apply.</summary>
+internal sealed class MigrationRun(IMigrationSource source, MigrationOptions options, RunLog log)
+{
+    private readonly List<MigrationDiagnostic> _diagnostics = [];
+    private List<MigrationRecord> _records = [];
+    private string? _startVersion;
+    private DatabaseProvider? _provider;
+
+    public async Task<MigrationResult> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(cancellationToken);
+        }
+        catch (MigrationException e)
+        {
+            _diagnostics.Add(e.Diagnostic);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _diagnostics.Add(Errors.Cancelled());
+        }
+        catch (Exception e) when (_provider is not null && _provider.TryMapException(e, out var mapped))
+        {
+            _diagnostics.Add(mapped);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _diagnostics.Add(Errors.Unexpected($"{e.GetType().Name}: {e.Message}"));
+        }
+
+        return new MigrationResult
+        {
+            Mode = options.Mode,
+            Module = options.Module,
+            Provider = _provider?.Name ?? options.Provider,
+            Migrations = _records,
+            Diagnostics = _diagnostics,
+            StartVersion = _startVersion,
+        };
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Identifiers.RequireModule(options.Module);
+        var baseline = ParseBaseline();
+        _provider = ProviderFactory.Create(options);
+        log.Checking();
+
+        var (scripts, fileDiagnostics) = MigrationCatalog.Load(source, _provider.Name);
+        _diagnostics.AddRange(fileDiagnostics);
+        if (HasErrors)
+        {
+            return;
+        }
+
+        if (scripts.Count == 0)
+        {
+            _diagnostics.Add(Errors.NoMigrations(source.Description));
+        }
+
+        var apply = options.Mode == MigrationMode.Apply;
+        await using var session = await _provider.OpenAsync(readOnly: !apply, cancellationToken);
+        await using var runLock = session is null ? null : await session.LockAsync(options.Module, options.LockTimeout, cancellationToken);
+        if (apply)
+        {
+            await session!.PrepareAsync(cancellationToken);
+        }
+
+        var history = session is null ? null : await session.ReadHistoryAsync(options.Module, cancellationToken);
+        var plan = MigrationPlan.Create(scripts, history ?? [], options, baseline);
+        _records = [.. plan.Records];
+        _startVersion = plan.CurrentVersion;
+        log.CurrentVersion(plan.CurrentVersion);
+        _diagnostics.AddRange(plan.Problems);
+        if (HasErrors)
+        {
+            return;
+        }
+
+        var (prepared, prepareDiagnostics) = MigrationPreparer.Prepare(plan.Pending, _provider);
+        _diagnostics.AddRange(prepareDiagnostics);
+        if (HasErrors)
+        {
+            return;
+        }
+
+        switch (options.Mode)
+        {
+            case MigrationMode.Verify:
+                log.Verified(plan.Records.Count(r => r.State is MigrationState.Applied or MigrationState.Baselined), plan.Pending.Count);
+                break;
+            case MigrationMode.Preview:
+                WritePreview(session, plan, prepared);
+                break;
+            default:
+                await ApplyAsync(session!, plan, prepared, cancellationToken);
+                break;
+        }
+    }
+
+    private async Task ApplyAsync(DatabaseSession session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared, CancellationToken cancellationToken)
+    {
+        if (plan.ToBaseline.Count > 0)
+        {
+            await session.RecordAsync([.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))], cancellationToken);
+            log.Baselined(plan.ToBaseline.Count, plan.ToBaseline[^1].Version.Text);
+        }
+
+        if (prepared.Count == 0)
+        {
+            log.UpToDate(plan.ToBaseline.Count > 0 ? plan.ToBaseline[^1].Version.Text : plan.CurrentVersion);
+            return;
+        }
+
+        foreach (var migration in prepared)
+        {
+            var script = migration.Script;
+            log.Running(script);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            ApplyOutcome outcome;
+            try
+            {
+                outcome = await session.ApplyAsync(migration, Entry(script, AppliedMigration.KindApplied, null), cancellationToken);
+            }
+            catch (StatementFailedException e)
+            {
+                var (line, column) = migration.Locate(e.StatementIndex, e.PositionInStatement);
+                _diagnostics.Add(e.PermissionDenied
+                    ? Errors.PermissionDenied(script.Path, line, column, script.Version.Text, e.DatabaseMessage, PermissionHint(e))
+                    : Errors.MigrationFailed(script.Path, line, column, script.Version.Text, e.DatabaseMessage));
+                SetState(script, MigrationState.Failed, null);
+                return;
+            }
+
+            if (outcome == ApplyOutcome.AlreadyApplied)
+            {
+                log.AppliedElsewhere(script);
+                SetState(script, MigrationState.Applied, null);
+                continue;
+            }
+
+            log.Completed(script, started.ElapsedMilliseconds);
+            SetState(script, MigrationState.AppliedNow, started.ElapsedMilliseconds);
+        }
+
+        await session.FinishAsync(cancellationToken);
+        log.AllCompleted();
+    }
+
+    private void WritePreview(DatabaseSession? session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared)
+    {
+        foreach (var migration in prepared)
+        {
+            log.PendingItem(migration.Script);
+        }
+
+        if (options.PreviewFile is { } file)
+        {
+            var script = PreviewScriptWriter.Write(_provider!, session, options,
+                [.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],
+                [.. prepared.Select(m => (m, Entry(m.Script, AppliedMigration.KindApplied, null)))]);
+            try
+            {
+                var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+                if (folder is not null)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                File.WriteAllText(file, script);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new MigrationException(Errors.CannotWriteFile(file, e.Message));
+            }
+        }
+
+        log.PreviewWritten(prepared.Count, options.PreviewFile);
+    }
+
+    private HistoryEntry Entry(MigrationScript script, string kind, long? executionTimeMs) =>
+        new(options.Module, script.Version.Text, script.FileName, script.Checksum, script.Description, kind, executionTimeMs);
+
+    private void SetState(MigrationScript script, MigrationState state, long? milliseconds)
+    {
+        var index = _records.FindIndex(r => r.Version == script.Version.Text && r.FileName == script.FileName);
+        if (index >= 0)
+        {
+            _records[index] = _records[index] with
+            {
+                State = state,
+                ExecutionTimeMs = milliseconds ?? _records[index].ExecutionTimeMs,
+                AppliedAt = state == MigrationState.AppliedNow ? DateTimeOffset.UtcNow : _records[index].AppliedAt,
+            };
+        }
+    }
+
+    private MigrationVersion? ParseBaseline()
+    {
+        if (string.IsNullOrWhiteSpace(options.BaselineVersion))
+        {
+            return null;
+        }
+
+        return MigrationVersion.TryParse(options.BaselineVersion.Trim(), out var version)
+            ? version
+            : throw new MigrationException(Errors.InvalidBaselineVersion(options.BaselineVersion));
+    }
+
+    private static string PermissionHint(StatementFailedException e) =>
+        e.DatabaseMessage.Contains("extension", StringComparison.OrdinalIgnoreCase)
+            ? "As a superuser, create the extension first (e.g. CREATE EXTENSION IF NOT EXISTS vector;), or run the migration with a role that may."
+            : "As a superuser, grant the migrating role the privilege (e.g. GRANT CREATE ON SCHEMA ... TO migrator;), or run the migration with a role that has it.";
+
+    private bool HasErrors => _diagnostics.Any(d => d.IsError);
+}

@@ -1,0 +1,14 @@
+namespace OpenMemory.Build.Migrations.Sql;
+
+/// <summary>The lexical rules that decide where one SQL statement ends and the next begins.</summary>
+public sealed record SqlDialect(
+    bool DollarQuotedStrings,
+    bool EscapeStrings,
+    bool NestedBlockComments,
+    bool BracketAndBacktickIdentifiers,
+    bool TriggerBodies)
+{
+    public static SqlDialect Sqlite { get; } = new(false, false, false, true, true);
+
+    public static SqlDialect Postgres { get; } = new(true, true, true, false, false);
+}

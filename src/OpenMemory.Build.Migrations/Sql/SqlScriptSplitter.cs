@@ -1,0 +1,126 @@
+namespace OpenMemory.Build.Migrations.Sql;
+
+/// <summary>
+/// Splits a script into statements at semicolons that stand outside strings, quoted identifiers, comments,
+/// dollar-quoted bodies (PostgreSQL), BEGIN ATOMIC bodies (PostgreSQL) and trigger bodies (SQLite).
+/// </summary>
+public static class SqlScriptSplitter
+{
+    public static IReadOnlyList<SqlStatement> Split(string sql, SqlDialect dialect)
+    {
+        var statements = new List<SqlStatement>();
+        var scanner = new Scanner(sql, dialect);
+        var start = -1;
+        var block = new BlockTracker(dialect);
+        while (scanner.Position < sql.Length)
+        {
+            var c = sql[scanner.Position];
+            if (char.IsWhiteSpace(c))
+            {
+                scanner.Position++;
+                continue;
+            }
+
+            if (scanner.TrySkipComment())
+            {
+                continue;
+            }
+
+            if (c == ';' && !block.Open)
+            {
+                if (start >= 0)
+                {
+                    statements.Add(new SqlStatement(sql[start..scanner.Position].TrimEnd(), start));
+                }
+
+                start = -1;
+                block = new BlockTracker(dialect);
+                scanner.Position++;
+                continue;
+            }
+
+            if (start < 0)
+            {
+                start = scanner.Position;
+            }
+
+            if (char.IsAsciiLetter(c) || c == '_')
+            {
+                var word = scanner.ReadWord();
+                block.See(word);
+                continue;
+            }
+
+            scanner.SkipToken();
+        }
+
+        if (start >= 0)
+        {
+            statements.Add(new SqlStatement(sql[start..].TrimEnd(), start));
+        }
+
+        return statements;
+    }
+
+    /// <summary>Follows the words of one statement to know when a semicolon belongs to a body rather than ending it.</summary>
+    private sealed class BlockTracker(SqlDialect dialect)
+    {
+        private readonly List<string> _leading = new(4);
+        private string _previous = "";
+        private bool _isTrigger;
+        private bool _inBody;
+        private bool _done;
+        private int _caseDepth;
+
+        public bool Open => _inBody && !_done;
+
+        public void See(string word)
+        {
+            var upper = word.ToUpperInvariant();
+            if (_leading.Count < 5)
+            {
+                _leading.Add(upper);
+                _isTrigger = dialect.TriggerBodies && IsCreateTrigger(_leading);
+            }
+
+            if (!_inBody)
+            {
+                if ((_isTrigger && upper == "BEGIN") || (!dialect.TriggerBodies && _previous == "BEGIN" && upper == "ATOMIC"))
+                {
+                    _inBody = true;
+                }
+            }
+            else if (!_done)
+            {
+                if (upper == "CASE")
+                {
+                    _caseDepth++;
+                }
+                else if (upper == "END")
+                {
+                    if (_caseDepth > 0)
+                    {
+                        _caseDepth--;
+                    }
+                    else
+                    {
+                        _done = true;
+                    }
+                }
+            }
+
+            _previous = upper;
+        }
+
+        private static bool IsCreateTrigger(List<string> words)
+        {
+            if (words.Count < 2 || words[0] != "CREATE")
+            {
+                return false;
+            }
+
+            var index = words[1] is "TEMP" or "TEMPORARY" ? 2 : 1;
+            return words.Count > index && words[index] == "TRIGGER";
+        }
+    }
+}

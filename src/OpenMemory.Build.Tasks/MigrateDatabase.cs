@@ -1,0 +1,131 @@
+using Microsoft.Build.Framework;
+using OpenMemory.Build.Migrations;
+using OpenMemory.Build.Migrations.Connection;
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.Discovery;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace OpenMemory.Build.Tasks;
+
+/// <summary>Maps MSBuild parameters to engine options and engine results to MSBuild messages; nothing more.</summary>
+public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    public ITaskItem[] Migrations { get; set; } = [];
+
+    public string? Provider { get; set; }
+
+    public string? ConnectionString { get; set; }
+
+    public string? ConnectionStringVariable { get; set; }
+
+    [Required]
+    public string Module { get; set; } = "";
+
+    public string? Schema { get; set; }
+
+    public bool AllowPublicSchema { get; set; }
+
+    /// <summary>Items whose identity is the logical table name and whose <c>Name</c> metadata is the real one.</summary>
+    public ITaskItem[] Tables { get; set; } = [];
+
+    public string? AppRole { get; set; }
+
+    public string? CreateDatabase { get; set; }
+
+    public string? LockTimeout { get; set; }
+
+    public string? Mode { get; set; }
+
+    public bool AllowOutOfOrder { get; set; }
+
+    public bool FailOnPending { get; set; }
+
+    public string? PreviewFile { get; set; }
+
+    public string? BaselineVersion { get; set; }
+
+    [Output]
+    public int AppliedCount { get; set; }
+
+    [Output]
+    public int PendingCount { get; set; }
+
+    public void Cancel() => _cancellation.Cancel();
+
+    public override bool Execute()
+    {
+        if (!TryBuildOptions(out var options))
+        {
+            return false;
+        }
+
+        var source = new FileSystemMigrationSource(
+            Migrations.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            Report(diagnostic);
+        }
+
+        AppliedCount = result.AppliedCount;
+        PendingCount = result.PendingCount;
+        return result.Succeeded;
+    }
+
+    private bool TryBuildOptions(out MigrationOptions options)
+    {
+        options = null!;
+        try
+        {
+            var provider = string.IsNullOrWhiteSpace(Provider) ? ProviderTags.Sqlite : Provider.Trim();
+            var tableMap = Tables.ToDictionary(t => t.ItemSpec, t => t.GetMetadata("Name") is { Length: > 0 } name ? name : t.ItemSpec, StringComparer.Ordinal);
+            options = new MigrationOptions
+            {
+                Module = Module.Trim(),
+                Provider = provider,
+                ConnectionString = ConnectionResolver.ResolveConnectionString(provider, ConnectionString, ConnectionStringVariable, Environment.GetEnvironmentVariable),
+                Schema = ConnectionResolver.ResolveSchema(Schema, Environment.GetEnvironmentVariable),
+                AllowPublicSchema = AllowPublicSchema,
+                TableMap = ConnectionResolver.ResolveTableMap(tableMap, Environment.GetEnvironmentVariable),
+                AppRole = ConnectionResolver.ResolveAppRole(AppRole, Environment.GetEnvironmentVariable),
+                CreateDatabase = ConnectionResolver.ResolveCreateDatabase(CreateDatabase, Environment.GetEnvironmentVariable),
+                LockTimeout = ParseLockTimeout(),
+                Mode = ParseMode(),
+                AllowOutOfOrder = AllowOutOfOrder,
+                FailOnPending = FailOnPending,
+                PreviewFile = string.IsNullOrWhiteSpace(PreviewFile) ? null : PreviewFile,
+                BaselineVersion = BaselineVersion,
+            };
+            return true;
+        }
+        catch (MigrationException e)
+        {
+            Report(e.Diagnostic);
+            return false;
+        }
+    }
+
+    private TimeSpan ParseLockTimeout() =>
+        string.IsNullOrWhiteSpace(LockTimeout) ? TimeSpan.FromSeconds(60)
+        : int.TryParse(LockTimeout, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds)
+        : throw new MigrationException(Errors.InvalidLockTimeout(LockTimeout));
+
+    private MigrationMode ParseMode() =>
+        string.IsNullOrWhiteSpace(Mode) ? MigrationMode.Apply
+        : Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
+        : throw new MigrationException(Errors.InvalidMode(Mode));
+
+    private void Report(MigrationDiagnostic diagnostic)
+    {
+        if (diagnostic.IsError)
+        {
+            Log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
+        }
+        else
+        {
+            Log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
+        }
+    }
+}
