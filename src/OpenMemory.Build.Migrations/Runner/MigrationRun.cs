@@ -116,6 +116,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
         if (prepared.Count == 0)
         {
+            await FinishAsync(session, cancellationToken);
             log.UpToDate(plan.ToBaseline.Count > 0 ? plan.ToBaseline[^1].Version.Text : plan.CurrentVersion);
             return;
         }
@@ -151,8 +152,16 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             SetState(script, MigrationState.AppliedNow, started.ElapsedMilliseconds);
         }
 
-        await session.FinishAsync(cancellationToken);
+        await FinishAsync(session, cancellationToken);
         log.AllCompleted();
+    }
+
+    private async Task FinishAsync(DatabaseSession session, CancellationToken cancellationToken)
+    {
+        if (await session.FinishAsync(cancellationToken) is { } role)
+        {
+            log.Granted(role);
+        }
     }
 
     private void WritePreview(DatabaseSession? session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared)

@@ -79,6 +79,9 @@ internal sealed class PostgresProvider : DatabaseProvider
             {
                 connection.CommandTimeout = 0;
             }
+
+            // Lets a failed batch name its failing statement, which locates the error in the file.
+            connection.IncludeFailedBatchedCommand = true;
         }
         else if (options.Connection is not null and not NpgsqlConnection)
         {

@@ -10,6 +10,7 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly PostgresHistoryTable _history = (PostgresHistoryTable)provider.History;
+    private readonly bool _batchNamesFailedStatement = new NpgsqlConnectionStringBuilder(connection.ConnectionString).IncludeFailedBatchedCommand;
     private string QuotedSchema => SqlLiteral.Identifier(provider.Schema);
 
     public override async Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
@@ -114,6 +115,23 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (_batchNamesFailedStatement)
+        {
+            await RunAsBatchAsync(migration, entry, transaction, cancellationToken);
+        }
+        else
+        {
+            await RunOneByOneAsync(migration, transaction, cancellationToken);
+            await ExecuteAsync(_history.InsertSql(entry), transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ApplyOutcome.Applied;
+    }
+
+    /// <summary>Every statement and the history row in one round trip.</summary>
+    private async Task RunAsBatchAsync(PreparedMigration migration, HistoryEntry entry, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var statement in migration.Statements)
         {
@@ -125,13 +143,26 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) < migration.Statements.Count)
+        catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) is var index && index >= 0 && index < migration.Statements.Count)
         {
-            throw Failure(migration, batch.BatchCommands.IndexOf(failed), e);
+            throw Failure(index, e);
         }
+    }
 
-        await transaction.CommitAsync(cancellationToken);
-        return ApplyOutcome.Applied;
+    /// <summary>A statement per round trip, for connections the caller opened without IncludeFailedBatchedCommand.</summary>
+    private async Task RunOneByOneAsync(PreparedMigration migration, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < migration.Statements.Count; i++)
+        {
+            try
+            {
+                await ExecuteAsync(migration.Statements[i].Text, transaction, cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                throw Failure(i, e);
+            }
+        }
     }
 
     public override async Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
@@ -147,11 +178,11 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public override async Task FinishAsync(CancellationToken cancellationToken)
+    public override async Task<string?> FinishAsync(CancellationToken cancellationToken)
     {
         if (provider.AppRole is not { } role)
         {
-            return;
+            return null;
         }
 
         var grantee = SqlLiteral.Identifier(role);
@@ -169,6 +200,7 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return role;
     }
 
     /// <summary>DML on every table and sequence, now and for objects created later; the history stays read-only to the app.</summary>
@@ -193,23 +225,13 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
     private async Task ApplyWithoutTransactionAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        for (var i = 0; i < migration.Statements.Count; i++)
-        {
-            try
-            {
-                await ExecuteAsync(migration.Statements[i].Text, null, cancellationToken);
-            }
-            catch (PostgresException e)
-            {
-                throw Failure(migration, i, e);
-            }
-        }
+        await RunOneByOneAsync(migration, null, cancellationToken);
 
         // Written only after the last statement succeeded.
         await ExecuteAsync(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }), null, cancellationToken);
     }
 
-    private static StatementFailedException Failure(PreparedMigration migration, int index, PostgresException e) =>
+    private static StatementFailedException Failure(int index, PostgresException e) =>
         new(index, e.Position > 0 ? e.Position - 1 : 0, PostgresErrors.Message(e), e.SqlState == PostgresErrors.InsufficientPrivilege, e);
 
     private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)

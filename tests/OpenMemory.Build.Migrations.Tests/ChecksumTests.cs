@@ -1,0 +1,28 @@
+using OpenMemory.Build.Migrations.Checksums;
+
+namespace OpenMemory.Build.Migrations.Tests;
+
+public class ChecksumTests
+{
+    private const string Vector = "f64316e71b25e7e950d2440c39420b51dfcc2931e172a923d5b7f89fdc67342d";
+
+    [Theory]
+    [InlineData("SELECT 1;\nSELECT 2;")]
+    [InlineData("SELECT 1;\r\nSELECT 2;")]
+    [InlineData("SELECT 1;\rSELECT 2;")]
+    [InlineData("\uFEFFSELECT 1;\r\nSELECT 2;")]
+    [InlineData("\n\n  SELECT 1;\nSELECT 2;  \n\t\n")]
+    public void Normalized_text_matches_the_documented_test_vector(string text) =>
+        Assert.Equal(Vector, MigrationChecksum.Compute(text));
+
+    [Theory]
+    [InlineData("SELECT 1;\nSELECT 3;")]
+    [InlineData("SELECT 1;\n\nSELECT 2;")]
+    [InlineData("select 1;\nSELECT 2;")]
+    public void Any_change_inside_the_text_changes_the_checksum(string text) =>
+        Assert.NotEqual(Vector, MigrationChecksum.Compute(text));
+
+    [Fact]
+    public void Line_endings_are_unified_without_changing_the_number_of_lines() =>
+        Assert.Equal("a\nb\n\nc", MigrationChecksum.NormalizeLineEndings("\uFEFFa\r\nb\r\rc"));
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpenMemory.Build.Migrations.Tests.Infrastructure;
+
+/// <summary>Collects the engine's log lines so a failing assertion can show them.</summary>
+public sealed class ListLogger : ILogger
+{
+    private readonly List<string> _lines = [];
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public string Text => string.Join('\n', Lines);
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_lines)
+        {
+            _lines.Add(formatter(state, exception));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using OpenMemory.Build.Migrations.Discovery;
+using OpenMemory.Build.Testing;
+
+namespace OpenMemory.Build.Migrations.Tests.Infrastructure;
+
+/// <summary>A temp folder with a Migrations folder and a SQLite database path, and a way to run the engine on them.</summary>
+public sealed class MigrationWorkspace : IDisposable
+{
+    private readonly TempDirectory _directory = new("omb-test");
+
+    public string MigrationsFolder => _directory.Combine("Migrations");
+
+    public string DatabasePath => _directory.Combine("data", "test.sqlite");
+
+    public string Root => _directory.Path;
+
+    public ListLogger Log { get; private set; } = new();
+
+    public string Add(string fileName, string sql) => _directory.Write(Path.Combine("Migrations", fileName), sql);
+
+    public void Remove(string fileName) => File.Delete(Path.Combine(MigrationsFolder, fileName));
+
+    public MigrationOptions SqliteOptions(MigrationMode mode = MigrationMode.Apply, string module = "test") => new()
+    {
+        Module = module,
+        Provider = "sqlite",
+        ConnectionString = $"Data Source={DatabasePath}",
+        Mode = mode,
+        LockTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    public MigrationResult Run(MigrationOptions options)
+    {
+        Log = new ListLogger();
+        return new Migrator(Log).MigrateAsync(FileSystemMigrationSource.FromDirectory(MigrationsFolder), options).GetAwaiter().GetResult();
+    }
+
+    public MigrationResult RunSqlite(MigrationMode mode = MigrationMode.Apply, string module = "test") => Run(SqliteOptions(mode, module));
+
+    /// <summary>Explains a result in an assertion message: diagnostics and the log.</summary>
+    public string Explain(MigrationResult result) =>
+        $"diagnostics:\n{string.Join('\n', result.Diagnostics)}\nlog:\n{Log.Text}";
+
+    public void Dispose() => _directory.Dispose();
+}
