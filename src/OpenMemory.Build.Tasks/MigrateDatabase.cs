@@ -3,6 +3,7 @@ using OpenMemory.Build.Migrations;
 using OpenMemory.Build.Migrations.Connection;
 using OpenMemory.Build.Migrations.Diagnostics;
 using OpenMemory.Build.Migrations.Discovery;
+using OpenMemory.Build.Migrations.Reporting;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace OpenMemory.Build.Tasks;
@@ -46,6 +47,9 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
     public string? BaselineVersion { get; set; }
 
+    /// <summary>Where to write the JSON report of the run; empty for none.</summary>
+    public string? ReportFile { get; set; }
+
     [Output]
     public int AppliedCount { get; set; }
 
@@ -61,17 +65,30 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
             return false;
         }
 
-        var source = new FileSystemMigrationSource(
-            Migrations.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-        var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            Report(diagnostic);
-        }
-
+        var result = new Migrator(new MSBuildLogger(Log))
+            .MigrateAsync(MSBuildMigrations.Source(Migrations), options, _cancellation.Token).GetAwaiter().GetResult();
         AppliedCount = result.AppliedCount;
         PendingCount = result.PendingCount;
-        return result.Succeeded;
+        var reported = MSBuildMigrations.Report(Log, result.Diagnostics);
+        return WriteReport(result) && reported;
+    }
+
+    private bool WriteReport(MigrationResult result)
+    {
+        if (string.IsNullOrWhiteSpace(ReportFile))
+        {
+            return true;
+        }
+
+        try
+        {
+            MigrationReport.Write(result, ReportFile);
+            return true;
+        }
+        catch (MigrationException e)
+        {
+            return MSBuildMigrations.Report(Log, [e.Diagnostic]);
+        }
     }
 
     private bool TryBuildOptions(out MigrationOptions options)
@@ -102,7 +119,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         }
         catch (MigrationException e)
         {
-            Report(e.Diagnostic);
+            MSBuildMigrations.Report(Log, [e.Diagnostic]);
             return false;
         }
     }
@@ -116,16 +133,4 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         string.IsNullOrWhiteSpace(Mode) ? MigrationMode.Apply
         : Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
         : throw new MigrationException(Errors.InvalidMode(Mode));
-
-    private void Report(MigrationDiagnostic diagnostic)
-    {
-        if (diagnostic.IsError)
-        {
-            Log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
-        }
-        else
-        {
-            Log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
-        }
-    }
 }

@@ -20,6 +20,20 @@ public sealed class MigrationWorkspace : IDisposable
 
     public void Remove(string fileName) => File.Delete(Path.Combine(MigrationsFolder, fileName));
 
+    /// <summary>Copies the OpenMemory sample's migrations, optionally only those up to a version.</summary>
+    public void AddSampleMigrations(Func<string, bool>? include = null)
+    {
+        foreach (var file in Directory.GetFiles(RepositoryPaths.SampleMigrations, "*.sql"))
+        {
+            if (include is null || include(Path.GetFileName(file)))
+            {
+                Add(Path.GetFileName(file), File.ReadAllText(file));
+            }
+        }
+    }
+
+    public string PreviewFile => _directory.Combine("obj", "preview.sql");
+
     public MigrationOptions SqliteOptions(MigrationMode mode = MigrationMode.Apply, string module = "test") => new()
     {
         Module = module,

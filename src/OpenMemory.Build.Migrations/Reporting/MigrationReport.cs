@@ -1,0 +1,116 @@
+using System.Text.Json;
+using OpenMemory.Build.Migrations.Diagnostics;
+
+namespace OpenMemory.Build.Migrations.Reporting;
+
+/// <summary>
+/// The run as JSON, for CI dashboards and reviewers; the schema is documented in README ("Report file").
+/// It holds no connection string, so no password can reach it.
+/// </summary>
+public static class MigrationReport
+{
+    public const int SchemaVersion = 1;
+
+    public static void Write(MigrationResult result, string path)
+    {
+        try
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            using var stream = File.Create(path);
+            Write(result, stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationException(Errors.CannotWriteFile(path, e.Message));
+        }
+    }
+
+    public static void Write(MigrationResult result, Stream stream)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteNumber("reportVersion", SchemaVersion);
+        json.WriteString("mode", result.Mode.ToString().ToLowerInvariant());
+        json.WriteString("module", result.Module);
+        json.WriteString("provider", result.Provider);
+        json.WriteBoolean("succeeded", result.Succeeded);
+        json.WriteString("startVersion", result.StartVersion);
+        json.WriteString("generatedAt", DateTimeOffset.UtcNow);
+
+        json.WriteStartObject("totals");
+        json.WriteNumber("migrations", result.Migrations.Count);
+        foreach (var state in new[] { "applied", "baselined", "pending", "modified", "missing", "out-of-order", "failed" })
+        {
+            json.WriteNumber(state, result.Migrations.Count(m => StateName(m.State) == state));
+        }
+
+        json.WriteNumber("appliedNow", result.AppliedNowCount);
+        json.WriteEndObject();
+
+        json.WriteStartArray("migrations");
+        foreach (var migration in result.Migrations)
+        {
+            json.WriteStartObject();
+            json.WriteString("version", migration.Version);
+            json.WriteString("file", migration.FileName);
+            json.WriteString("description", migration.Description);
+            json.WriteString("checksum", migration.Checksum);
+            json.WriteString("recordedChecksum", migration.RecordedChecksum);
+            json.WriteString("state", StateName(migration.State));
+            json.WriteBoolean("appliedNow", migration.State == MigrationState.AppliedNow);
+            if (migration.AppliedAt is { } appliedAt)
+            {
+                json.WriteString("appliedAt", appliedAt);
+            }
+            else
+            {
+                json.WriteNull("appliedAt");
+            }
+
+            if (migration.ExecutionTimeMs is { } ms)
+            {
+                json.WriteNumber("executionTimeMs", ms);
+            }
+            else
+            {
+                json.WriteNull("executionTimeMs");
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("diagnostics");
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            json.WriteStartObject();
+            json.WriteString("code", diagnostic.Code);
+            json.WriteString("severity", diagnostic.IsError ? "error" : "warning");
+            json.WriteString("message", diagnostic.Message);
+            json.WriteString("file", diagnostic.File);
+            json.WriteNumber("line", diagnostic.Line);
+            json.WriteNumber("column", diagnostic.Column);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public static string StateName(MigrationState state) => state switch
+    {
+        MigrationState.Applied or MigrationState.AppliedNow => "applied",
+        MigrationState.Baselined => "baselined",
+        MigrationState.Pending => "pending",
+        MigrationState.Modified => "modified",
+        MigrationState.Missing => "missing",
+        MigrationState.OutOfOrder => "out-of-order",
+        _ => "failed",
+    };
+}

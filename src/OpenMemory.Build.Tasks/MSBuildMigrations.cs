@@ -1,0 +1,33 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.Discovery;
+
+namespace OpenMemory.Build.Tasks;
+
+/// <summary>What the tasks share: items to a migration source, diagnostics to located MSBuild errors and warnings.</summary>
+internal static class MSBuildMigrations
+{
+    public static FileSystemMigrationSource Source(ITaskItem[] items) =>
+        new(items.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    /// <summary>Logs each diagnostic with its code, file, line and column; returns true when none is an error.</summary>
+    public static bool Report(TaskLoggingHelper log, IEnumerable<MigrationDiagnostic> diagnostics)
+    {
+        var succeeded = true;
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.IsError)
+            {
+                succeeded = false;
+                log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
+            }
+            else
+            {
+                log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
+            }
+        }
+
+        return succeeded;
+    }
+}

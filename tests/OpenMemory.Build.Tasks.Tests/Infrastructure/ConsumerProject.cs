@@ -1,0 +1,49 @@
+using OpenMemory.Build.Testing;
+
+namespace OpenMemory.Build.Tasks.Tests.Infrastructure;
+
+/// <summary>
+/// A consumer project in a temp folder that imports the task package's build files from source, with the task
+/// assembly pointed at the freshly built bits. It has a stand-in Build target, so no restore is needed.
+/// </summary>
+public sealed class ConsumerProject : IDisposable
+{
+    private readonly TempDirectory _directory = new("omb-msbuild");
+
+    public ConsumerProject(string name = "Consumer", string extraProperties = "", string extraItems = "")
+    {
+        ProjectPath = _directory.Combine($"{name}.proj");
+        File.WriteAllText(ProjectPath, $"""
+            <Project>
+              <Import Project="{InProcessBuild.TasksBuildFolder}OpenMemory.Build.Tasks.props" />
+              <PropertyGroup>
+                <OpenMemoryBuildTasksAssembly>{InProcessBuild.TasksAssembly}</OpenMemoryBuildTasksAssembly>
+                <BaseIntermediateOutputPath>obj/</BaseIntermediateOutputPath>
+                {extraProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                {extraItems}
+              </ItemGroup>
+              <Import Project="{InProcessBuild.TasksBuildFolder}OpenMemory.Build.Tasks.targets" />
+              <Target Name="Build">
+                <Message Importance="High" Text="compiled" />
+              </Target>
+            </Project>
+            """);
+    }
+
+    public string ProjectPath { get; }
+
+    public string Directory => _directory.Path;
+
+    public string DatabasePath => _directory.Combine("data", Path.GetFileNameWithoutExtension(ProjectPath) + ".sqlite");
+
+    public string AddMigration(string fileName, string sql) => _directory.Write(Path.Combine("Migrations", fileName), sql);
+
+    public string Combine(params string[] parts) => _directory.Combine(parts);
+
+    public BuildOutcome Build(string target = "MigrateDatabase", IDictionary<string, string>? properties = null) =>
+        InProcessBuild.Run(ProjectPath, target, properties);
+
+    public void Dispose() => _directory.Dispose();
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using OpenMemory.Build.Tasks.Tests.Infrastructure;
+
+namespace OpenMemory.Build.Tasks.Tests;
+
+[Collection(MSBuildCollection.Name)]
+public sealed class PreviewAndReportTargetTests : IDisposable
+{
+    private readonly ConsumerProject _project = new();
+
+    [Fact]
+    public void Preview_mode_writes_the_script_under_obj_and_lists_pending_migrations_without_creating_the_database()
+    {
+        _project.AddMigration("001_init.sql", "CREATE TABLE {{tables.a}} (id INTEGER);");
+        var outcome = _project.Build(properties: new Dictionary<string, string> { ["MigrationMode"] = "Preview" });
+
+        Assert.True(outcome.Succeeded, outcome.Log);
+        Assert.Contains("[MIGRATE]   pending: 001 - Init (001_init.sql)", outcome.Log);
+        var script = File.ReadAllText(_project.Combine("obj", "migrations", "Consumer.sqlite.preview.sql"));
+        Assert.Contains("BEGIN IMMEDIATE;\nCREATE TABLE a (id INTEGER);\nINSERT INTO schema_migrations", script);
+        Assert.False(File.Exists(_project.DatabasePath));
+    }
+
+    [Fact]
+    public void Every_run_writes_a_json_report_under_obj()
+    {
+        _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");
+        Assert.True(_project.Build().Succeeded);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(_project.Combine("obj", "migrations", "Consumer.report.json")));
+        var migration = report.RootElement.GetProperty("migrations")[0];
+        Assert.Equal("apply", report.RootElement.GetProperty("mode").GetString());
+        Assert.Equal(("001", "applied", true), (migration.GetProperty("version").GetString(), migration.GetProperty("state").GetString(), migration.GetProperty("appliedNow").GetBoolean()));
+        Assert.Equal(1, report.RootElement.GetProperty("totals").GetProperty("appliedNow").GetInt32());
+    }
+
+    public void Dispose() => _project.Dispose();
+}
