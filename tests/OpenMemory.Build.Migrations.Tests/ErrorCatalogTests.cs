@@ -1,0 +1,26 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Testing;
+
+namespace OpenMemory.Build.Migrations.Tests;
+
+public class ErrorCatalogTests
+{
+    [Fact]
+    public void Every_code_is_unique_well_formed_and_documented()
+    {
+        var source = File.ReadAllText(RepositoryPaths.Combine("src", "OpenMemory.Build.Migrations", "Diagnostics", "Errors.cs"));
+        var codes = Regex.Matches(source, @"(?:Error|Warning)\(""(OMB\d{4})""").Select(m => m.Groups[1].Value).ToList();
+        var factories = typeof(Errors).GetMethods(BindingFlags.Public | BindingFlags.Static).Count(m => m.ReturnType == typeof(MigrationDiagnostic));
+
+        Assert.Equal(factories, codes.Count);
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+        var documented = File.ReadAllText(RepositoryPaths.Combine("docs", "errors.md"));
+        Assert.All(codes, code => Assert.Contains($"| {code} |", documented));
+    }
+
+    [Fact]
+    public void Diagnostics_render_in_msbuild_canonical_form() =>
+        Assert.Equal("/p/1_x.sql(7,3): error OMB4001: boom", new MigrationDiagnostic("OMB4001", DiagnosticSeverity.Error, "boom", "/p/1_x.sql", 7, 3).ToString());
+}
