@@ -11,6 +11,10 @@ internal static class MSBuildMigrations
     public static FileSystemMigrationSource Source(ITaskItem[] items) =>
         new(items.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
+    /// <summary>MigrationTable items: identity is the logical name, <c>Name</c> metadata the real one.</summary>
+    public static IReadOnlyDictionary<string, string> TableMap(ITaskItem[] items) =>
+        items.ToDictionary(t => t.ItemSpec, t => t.GetMetadata("Name") is { Length: > 0 } name ? name : t.ItemSpec, StringComparer.Ordinal);
+
     /// <summary>Logs each diagnostic with its code, file, line and column; returns true when none is an error.</summary>
     public static bool Report(TaskLoggingHelper log, IEnumerable<MigrationDiagnostic> diagnostics)
     {

@@ -97,7 +97,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         try
         {
             var provider = string.IsNullOrWhiteSpace(Provider) ? ProviderTags.Sqlite : Provider.Trim();
-            var tableMap = Tables.ToDictionary(t => t.ItemSpec, t => t.GetMetadata("Name") is { Length: > 0 } name ? name : t.ItemSpec, StringComparer.Ordinal);
+            var tableMap = MSBuildMigrations.TableMap(Tables);
             options = new MigrationOptions
             {
                 Module = Module.Trim(),

@@ -7,16 +7,18 @@ namespace OpenMemory.Build.Migrations.Providers;
 
 internal static class ProviderFactory
 {
-    public static DatabaseProvider Create(MigrationOptions options)
+    public static DatabaseProvider Create(MigrationOptions options, bool offline = false)
     {
         var name = ProviderTags.Normalize(options.Provider) ?? throw new MigrationException(Errors.UnknownProvider(options.Provider));
         var tableMap = ValidatedTableMap(options.TableMap);
         return name switch
         {
             ProviderTags.Sqlite => new SqliteProvider(
-                options.ConnectionString is { Length: > 0 } connection ? connection : throw new MigrationException(Errors.MissingConnectionString(name)),
+                options.ConnectionString is { Length: > 0 } connection ? connection
+                    : offline ? "Data Source=:memory:"
+                    : throw new MigrationException(Errors.MissingConnectionString(name)),
                 tableMap, options.LockTimeout),
-            _ => Postgres.PostgresProvider.Create(options, tableMap),
+            _ => Postgres.PostgresProvider.Create(options, tableMap, offline),
         };
     }
 

@@ -60,10 +60,15 @@ internal sealed class PostgresProvider : DatabaseProvider
         }
     }
 
-    public static PostgresProvider Create(MigrationOptions options, IReadOnlyDictionary<string, string> tableMap)
+    /// <summary>Creates the provider; <paramref name="offline"/> for work that needs no connection (deploy scripts).</summary>
+    public static PostgresProvider Create(MigrationOptions options, IReadOnlyDictionary<string, string> tableMap, bool offline = false)
     {
         NpgsqlConnectionStringBuilder? connection = null;
-        if (options.DataSource is null && options.Connection is null)
+        if (offline && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            // Nothing to connect to: only templating and SQL generation are used.
+        }
+        else if (options.DataSource is null && options.Connection is null)
         {
             connection = options.ConnectionString is { Length: > 0 } text
                 ? PostgresConnectionString.Parse(text)

@@ -1,0 +1,51 @@
+using Microsoft.Build.Framework;
+using OpenMemory.Build.Migrations;
+using OpenMemory.Build.Migrations.Connection;
+using OpenMemory.Build.Migrations.Deploy;
+using OpenMemory.Build.Migrations.Diagnostics;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace OpenMemory.Build.Tasks;
+
+/// <summary>Writes the idempotent deploy script for the configured provider into a folder (the publish output).</summary>
+public sealed class WriteDeployScript : MSBuildTask
+{
+    public ITaskItem[] Migrations { get; set; } = [];
+
+    public string? Provider { get; set; }
+
+    [Required]
+    public string Module { get; set; } = "";
+
+    public string? Schema { get; set; }
+
+    public bool AllowPublicSchema { get; set; }
+
+    public ITaskItem[] Tables { get; set; } = [];
+
+    [Required]
+    public string OutputFolder { get; set; } = "";
+
+    [Output]
+    public string? ScriptPath { get; set; }
+
+    public override bool Execute()
+    {
+        var options = new MigrationOptions
+        {
+            Module = Module.Trim(),
+            Provider = string.IsNullOrWhiteSpace(Provider) ? "sqlite" : Provider.Trim(),
+            Schema = ConnectionResolver.ResolveSchema(Schema, Environment.GetEnvironmentVariable),
+            AllowPublicSchema = AllowPublicSchema,
+            TableMap = ConnectionResolver.ResolveTableMap(MSBuildMigrations.TableMap(Tables), Environment.GetEnvironmentVariable),
+        };
+        var written = DeployScript.Write(MSBuildMigrations.Source(Migrations), options, OutputFolder);
+        if (written.Succeeded)
+        {
+            ScriptPath = written.Path;
+            Log.LogMessage(MessageImportance.High, "[MIGRATE] Deploy script written to {0}", written.Path);
+        }
+
+        return MSBuildMigrations.Report(Log, written.Diagnostics);
+    }
+}
