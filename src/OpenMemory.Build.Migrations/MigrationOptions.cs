@@ -49,6 +49,12 @@ public sealed class MigrationOptions
     /// <summary>When the module has no history yet, migrations up to this version are recorded as baselined, not run.</summary>
     public string? BaselineVersion { get; init; }
 
+    /// <summary>
+    /// A history table written by another tool (OpenMemory's <c>schema_version</c>): when the module has no history yet,
+    /// the versions listed there are recorded as baselined and not run. Null or empty turns adoption off.
+    /// </summary>
+    public string? LegacyHistoryTable { get; init; } = "schema_version";
+
     /// <summary>Seconds to wait for a server to answer a connection attempt.</summary>
     public int ConnectTimeoutSeconds { get; init; } = 15;
 }

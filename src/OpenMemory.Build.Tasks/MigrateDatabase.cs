@@ -47,6 +47,9 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
     public string? BaselineVersion { get; set; }
 
+    /// <summary>Legacy history table to adopt when the module has none (OpenMemory's schema_version); empty turns it off.</summary>
+    public string? LegacyHistoryTable { get; set; }
+
     /// <summary>Where to write the JSON report of the run; empty for none.</summary>
     public string? ReportFile { get; set; }
 
@@ -114,6 +117,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
                 FailOnPending = FailOnPending,
                 PreviewFile = string.IsNullOrWhiteSpace(PreviewFile) ? null : PreviewFile,
                 BaselineVersion = BaselineVersion,
+                LegacyHistoryTable = string.IsNullOrWhiteSpace(LegacyHistoryTable) ? null : LegacyHistoryTable.Trim(),
             };
             return true;
         }

@@ -16,6 +16,12 @@ public abstract class DatabaseSession : IAsyncDisposable
     /// <summary>The module's history rows, or null when the history table does not exist yet.</summary>
     public abstract Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The versions listed in a legacy history table such as OpenMemory's own <c>schema_version(version, applied_at)</c>,
+    /// or null when there is no such table.
+    /// </summary>
+    public abstract Task<IReadOnlyList<string>?> ReadLegacyVersionsAsync(string table, CancellationToken cancellationToken);
+
     /// <summary>Creates what Apply writes into (schema, history table) when missing.</summary>
     public abstract Task PrepareAsync(CancellationToken cancellationToken);
 

@@ -75,7 +75,8 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         }
 
         var history = session is null ? null : await session.ReadHistoryAsync(options.Module, cancellationToken);
-        var plan = MigrationPlan.Create(scripts, history ?? [], options, baseline);
+        var adopted = history is { Count: > 0 } ? null : await ReadLegacyVersionAsync(session, cancellationToken);
+        var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted));
         _records = [.. plan.Records];
         _startVersion = plan.CurrentVersion;
         log.CurrentVersion(plan.CurrentVersion);
@@ -105,6 +106,31 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
                 break;
         }
     }
+
+    /// <summary>
+    /// The highest version another tool recorded (OpenMemory's schema_version). It acts as a baseline: that tool
+    /// never recorded its own starting schema, so everything up to it is in place.
+    /// </summary>
+    private async Task<MigrationVersion?> ReadLegacyVersionAsync(DatabaseSession? session, CancellationToken cancellationToken)
+    {
+        if (session is null || string.IsNullOrWhiteSpace(options.LegacyHistoryTable))
+        {
+            return null;
+        }
+
+        var table = Identifiers.Require(options.LegacyHistoryTable.Trim(), "legacy history table");
+        var versions = await session.ReadLegacyVersionsAsync(table, cancellationToken);
+        if (versions is null || versions.Count == 0)
+        {
+            return null;
+        }
+
+        log.FoundLegacyHistory(table, versions);
+        return versions.Select(v => MigrationVersion.TryParse(v.Trim(), out var parsed) ? parsed : null).OfType<MigrationVersion>().DefaultIfEmpty().Max();
+    }
+
+    private static MigrationVersion? Max(MigrationVersion? left, MigrationVersion? right) =>
+        left is null ? right : right is null ? left : left >= right ? left : right;
 
     private async Task ApplyAsync(DatabaseSession session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared, CancellationToken cancellationToken)
     {

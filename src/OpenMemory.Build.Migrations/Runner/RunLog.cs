@@ -21,6 +21,9 @@ internal sealed class RunLog(ILogger logger)
     public void Baselined(int count, string version) =>
         logger.LogInformation("[MIGRATE] Baselined {Count} migration(s) up to version {Version} without running them", count, version);
 
+    public void FoundLegacyHistory(string table, IReadOnlyList<string> versions) =>
+        logger.LogInformation("[MIGRATE] Found {Table} from an earlier migration tool (version(s) {Versions}): migrations up to the highest count as applied", table, string.Join(", ", versions));
+
     public void AllCompleted() => logger.LogInformation("[MIGRATE] All migrations completed");
 
     public void UpToDate(string? version) =>

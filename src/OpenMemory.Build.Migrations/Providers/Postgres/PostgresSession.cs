@@ -54,6 +54,28 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         return rows;
     }
 
+    public override async Task<IReadOnlyList<string>?> ReadLegacyVersionsAsync(string table, CancellationToken cancellationToken)
+    {
+        var qualified = $"{QuotedSchema}.{SqlLiteral.Identifier(table)}";
+        await using (var exists = new NpgsqlCommand($"SELECT to_regclass({SqlLiteral.Quote(qualified)}) IS NOT NULL", connection))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return null;
+            }
+        }
+
+        await using var command = new NpgsqlCommand($"SELECT version::text FROM {qualified}", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(reader.GetString(0));
+        }
+
+        return versions;
+    }
+
     public override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         if (await SchemaExistsAsync(cancellationToken) && (await HistoryColumnsAsync(null, cancellationToken)).Count > 0)

@@ -45,6 +45,28 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.FromResult<IReadOnlyList<AppliedMigration>?>(rows);
     }
 
+    public override Task<IReadOnlyList<string>?> ReadLegacyVersionsAsync(string table, CancellationToken cancellationToken)
+    {
+        using (var exists = Command("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name"))
+        {
+            exists.Parameters.AddWithValue("$name", table);
+            if (exists.ExecuteScalar() is null)
+            {
+                return Task.FromResult<IReadOnlyList<string>?>(null);
+            }
+        }
+
+        using var command = Command($"SELECT version FROM {Sql.SqlLiteral.Identifier(table)}");
+        using var reader = command.ExecuteReader();
+        var versions = new List<string>();
+        while (reader.Read())
+        {
+            versions.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return Task.FromResult<IReadOnlyList<string>?>(versions);
+    }
+
     public override Task PrepareAsync(CancellationToken cancellationToken)
     {
         if (HistoryColumns().Count > 0)
