@@ -1,0 +1,57 @@
+using OpenMemory.Build.Testing;
+
+namespace OpenMemory.Build.EndToEnd.Tests;
+
+/// <summary>The repository's OpenMemory sample, built as README shows, against PostgreSQL configured the OpenMemory way.</summary>
+public sealed class OpenMemorySampleTests : IDisposable
+{
+    private readonly PostgresServer _server = PostgresServer.Start();
+
+    private ProcessResult MigrateSample(string database, string schema) =>
+        ProcessRunner.Run("dotnet",
+            ["build", RepositoryPaths.Combine("samples", "OpenMemory", "OpenMemory.Database.csproj"), "-t:MigrateDatabase",
+             "-p:MigrationProvider=postgres", "-p:OpenMemoryBuildTasksConfiguration=EndToEnd", "-p:MigrationsUseLockFile=false"],
+            RepositoryPaths.Root,
+            new Dictionary<string, string?>
+            {
+                ["OM_PG_HOST"] = _server.Host,
+                ["OM_PG_PORT"] = _server.Port.ToString(),
+                ["OM_PG_DB"] = database,
+                ["OM_PG_USER"] = "postgres",
+                ["OM_PG_PASSWORD"] = PostgresServer.SuperuserPassword,
+                ["OM_PG_SCHEMA"] = schema,
+                ["MSBuildExtensionsPath"] = null,
+                ["MSBuildSDKsPath"] = null,
+                ["MSBUILD_EXE_PATH"] = null,
+            },
+            TimeSpan.FromMinutes(5));
+
+    [Fact]
+    public void The_sample_migrates_a_fresh_database_into_the_openmemory_schema_from_the_om_pg_variables_alone()
+    {
+        var database = _server.CreateDatabase();
+
+        var result = MigrateSample(database, "openmemory");
+
+        Assert.True(result.Succeeded, result.Output);
+        Assert.DoesNotContain(PostgresServer.SuperuserPassword, result.Output);
+        Assert.Equal(["1.1.0", "1.2.0", "1.3.0"], _server.Rows("SELECT version FROM openmemory.schema_migrations ORDER BY version", database).Select(r => (string)r[0]!));
+        Assert.Equal(
+            ["openmemory_embed_logs", "openmemory_memories", "openmemory_memories_fts", "openmemory_stats", "openmemory_users", "openmemory_vectors", "openmemory_waypoints", "schema_migrations"],
+            _server.Rows("SELECT tablename FROM pg_tables WHERE schemaname = 'openmemory' ORDER BY 1", database).Select(r => (string)r[0]!));
+    }
+
+    [Fact]
+    public void The_public_schema_fails_with_the_coded_error_and_changes_nothing()
+    {
+        var database = _server.CreateDatabase();
+
+        var result = MigrateSample(database, "public");
+
+        Assert.False(result.Succeeded, result.Output);
+        Assert.Contains("error OMB2006", result.Output);
+        Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')", database));
+    }
+
+    public void Dispose() => _server.Dispose();
+}
