@@ -6,6 +6,7 @@ namespace OpenMemory.Build.Migrations.Providers.Sqlite;
 internal static partial class SqliteErrors
 {
     public const int ReadOnly = 8;
+    public const int Interrupt = 9;
     public const int Auth = 23;
 
     /// <summary>"near "CREAT": syntax error (SQLite error 1)" from Microsoft.Data.Sqlite's wrapped message.</summary>

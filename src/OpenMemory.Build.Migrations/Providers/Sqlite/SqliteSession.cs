@@ -141,6 +141,8 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 
     private void RunStatements(PreparedMigration migration, CancellationToken cancellationToken)
     {
+        // Ctrl+C interrupts the statement that is running, not only the gaps between statements.
+        using var interrupt = cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(connection.Handle));
         var statements = migration.Statements;
         for (var i = 0; i < statements.Count; i++)
         {
@@ -155,6 +157,14 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             try
             {
                 command.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteErrors.Interrupt && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteErrors.ReadOnly)
+            {
+                throw new MigrationException(Errors.DatabaseReadOnly(provider.DatabasePath));
             }
             catch (SqliteException e)
             {
