@@ -66,7 +66,8 @@ public sealed class Consumer : IDisposable
 
     public List<string> Query(string sql, string? database = null)
     {
-        using var connection = new SqliteConnection($"Data Source={database ?? DatabasePath};Mode=ReadOnly;Pooling=False");
+        // Read-write: after a killed run, opening the file is what rolls its hot journal back.
+        using var connection = new SqliteConnection($"Data Source={database ?? DatabasePath};Mode=ReadWrite;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

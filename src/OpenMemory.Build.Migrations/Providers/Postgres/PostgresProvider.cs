@@ -191,6 +191,14 @@ internal sealed class PostgresProvider : DatabaseProvider
         try
         {
             await connection.OpenAsync(cancellationToken);
+            if (connection.PostgreSqlVersion.Major >= 14)
+            {
+                // If this process dies mid-migration, the server notices within a second and rolls the migration back,
+                // releasing the advisory lock, instead of running on until the statement ends.
+                await using var command = new NpgsqlCommand("SET client_connection_check_interval = 1000", connection);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return connection;
         }
         catch

@@ -49,7 +49,12 @@ internal sealed class SqliteProvider : DatabaseProvider
                 return null;
             }
 
-            builder.Mode = SqliteOpenMode.ReadOnly;
+            // Not SQLite's read-only mode: after a crash the file has a hot journal that only a writable connection can
+            // roll back. query_only (below) still refuses every statement that would change the database.
+            if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+            {
+                builder.Mode = SqliteOpenMode.ReadWrite;
+            }
         }
         else if (!inMemory)
         {
@@ -66,7 +71,7 @@ internal sealed class SqliteProvider : DatabaseProvider
             await connection.OpenAsync(cancellationToken);
             using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}";
+                pragma.CommandText = $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};" + (readOnly ? " PRAGMA query_only = ON;" : "");
                 pragma.ExecuteNonQuery();
             }
         }
