@@ -56,4 +56,16 @@ public sealed class MigrationResult
     public int PendingCount => Migrations.Count(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder);
 
     public IEnumerable<MigrationDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
+
+    /// <summary>Migrations this run applied.</summary>
+    public IReadOnlyList<MigrationRecord> Applied => [.. Migrations.Where(m => m.State == MigrationState.AppliedNow)];
+
+    /// <summary>Migrations that were already applied (or baselined) and so were skipped.</summary>
+    public IReadOnlyList<MigrationRecord> Skipped => [.. Migrations.Where(m => m.State is MigrationState.Applied or MigrationState.Baselined)];
+
+    /// <summary>Migrations still to apply (all of them after Preview or Verify).</summary>
+    public IReadOnlyList<MigrationRecord> Pending => [.. Migrations.Where(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder)];
+
+    /// <summary>The errors, each with its code, message and, where there is one, file, line and column.</summary>
+    public IReadOnlyList<MigrationDiagnostic> Failures => [.. Errors];
 }

@@ -13,6 +13,8 @@ internal static class ProviderFactory
         var tableMap = ValidatedTableMap(options.TableMap);
         return name switch
         {
+            ProviderTags.Sqlite when options.Connection is Microsoft.Data.Sqlite.SqliteConnection caller =>
+                new SqliteProvider("", tableMap, options.LockTimeout, caller),
             ProviderTags.Sqlite => new SqliteProvider(
                 options.ConnectionString is { Length: > 0 } connection ? connection
                     : offline ? "Data Source=:memory:"

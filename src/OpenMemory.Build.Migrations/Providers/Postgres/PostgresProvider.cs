@@ -104,13 +104,8 @@ internal sealed class PostgresProvider : DatabaseProvider
 
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
     {
-        var (connection, owned) = await ConnectAsync(readOnly, cancellationToken);
-        if (connection is null)
-        {
-            return null;
-        }
-
-        return new PostgresSession(this, connection, owned, readOnly);
+        var (connection, release) = await ConnectAsync(readOnly, cancellationToken);
+        return connection is null ? null : new PostgresSession(this, connection, release, readOnly);
     }
 
     public override IEnumerable<string> PreviewPreamble()
@@ -126,33 +121,36 @@ internal sealed class PostgresProvider : DatabaseProvider
     }
 
     /// <summary>An open connection; null (read-only) when the database does not exist.</summary>
-    private async Task<(NpgsqlConnection? Connection, bool Owned)> ConnectAsync(bool readOnly, CancellationToken cancellationToken)
+    private async Task<(NpgsqlConnection? Connection, Func<ValueTask> Release)> ConnectAsync(bool readOnly, CancellationToken cancellationToken)
     {
         if (_options.Connection is NpgsqlConnection given)
         {
-            var wasClosed = given.State != ConnectionState.Open;
-            if (wasClosed)
+            if (given.State == ConnectionState.Open)
             {
-                await given.OpenAsync(cancellationToken);
+                return (given, () => ValueTask.CompletedTask);
             }
 
-            return (given, wasClosed);
+            await given.OpenAsync(cancellationToken);
+            return (given, async () => await given.CloseAsync());
         }
 
         if (_options.DataSource is { } dataSource)
         {
-            return (await dataSource.OpenConnectionAsync(cancellationToken), true);
+            // A connection of the caller's pool: disposing it returns it to the pool, the data source stays the caller's.
+            var pooled = await dataSource.OpenConnectionAsync(cancellationToken);
+            return (pooled, pooled.DisposeAsync);
         }
 
         try
         {
-            return (await OpenOwnAsync(_connection!.ConnectionString, cancellationToken), true);
+            var own = await OpenOwnAsync(_connection!.ConnectionString, cancellationToken);
+            return (own, own.DisposeAsync);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrors.InvalidCatalogName)
         {
             if (readOnly)
             {
-                return (null, false);
+                return (null, () => ValueTask.CompletedTask);
             }
 
             if (!_options.CreateDatabase)
@@ -161,7 +159,8 @@ internal sealed class PostgresProvider : DatabaseProvider
             }
 
             await CreateDatabaseAsync(cancellationToken);
-            return (await OpenOwnAsync(_connection!.ConnectionString, cancellationToken), true);
+            var created = await OpenOwnAsync(_connection!.ConnectionString, cancellationToken);
+            return (created, created.DisposeAsync);
         }
     }
 

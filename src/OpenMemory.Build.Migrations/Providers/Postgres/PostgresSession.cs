@@ -6,7 +6,9 @@ using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.Providers.Postgres;
 
-internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnection connection, bool ownsConnection, bool readOnly) : DatabaseSession
+// release ends the session's hold on the connection: it disposes what the engine opened, closes a caller's
+// connection the engine had to open, and does nothing to a connection the caller handed over open.
+internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnection connection, Func<ValueTask> release, bool readOnly) : DatabaseSession
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly PostgresHistoryTable _history = (PostgresHistoryTable)provider.History;
@@ -236,13 +238,7 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         $"REVOKE INSERT, UPDATE, DELETE ON {historyTable} FROM {grantee}",
     ];
 
-    public override async ValueTask DisposeAsync()
-    {
-        if (ownsConnection)
-        {
-            await connection.DisposeAsync();
-        }
-    }
+    public override ValueTask DisposeAsync() => release();
 
     private async Task ApplyWithoutTransactionAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {

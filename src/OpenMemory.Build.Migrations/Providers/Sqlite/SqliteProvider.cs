@@ -10,11 +10,13 @@ namespace OpenMemory.Build.Migrations.Providers.Sqlite;
 internal sealed class SqliteProvider : DatabaseProvider
 {
     private readonly SqliteConnectionStringBuilder _connection;
+    private readonly SqliteConnection? _callerConnection;
     private readonly TimeSpan _busyTimeout;
 
-    public SqliteProvider(string connectionString, IReadOnlyDictionary<string, string> tableMap, TimeSpan busyTimeout)
+    public SqliteProvider(string connectionString, IReadOnlyDictionary<string, string> tableMap, TimeSpan busyTimeout, SqliteConnection? callerConnection = null)
     {
-        _connection = SqliteConnectionParser.Parse(connectionString);
+        _callerConnection = callerConnection;
+        _connection = callerConnection is null ? SqliteConnectionParser.Parse(connectionString) : new SqliteConnectionStringBuilder(callerConnection.ConnectionString);
         _busyTimeout = busyTimeout;
         Scope = new TemplateScope(name => tableMap.TryGetValue(name, out var mapped) ? mapped : name, "main");
     }
@@ -35,6 +37,11 @@ internal sealed class SqliteProvider : DatabaseProvider
 
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
     {
+        if (_callerConnection is not null)
+        {
+            return await SqliteSession.BorrowAsync(this, _callerConnection, readOnly, _busyTimeout, cancellationToken);
+        }
+
         var builder = new SqliteConnectionStringBuilder(_connection.ConnectionString)
         {
             // Pooled connections would keep the file open inside a reused MSBuild node.

@@ -6,10 +6,44 @@ using OpenMemory.Build.Migrations.History;
 
 namespace OpenMemory.Build.Migrations.Providers.Sqlite;
 
-internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection connection) : DatabaseSession
+internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection connection, Action? restore = null) : DatabaseSession
 {
     private readonly HistoryTable _history = provider.History;
     private SqliteTransaction? _transaction;
+
+    /// <summary>
+    /// A session on the caller's connection: opened if it was closed (and closed again at the end), its busy_timeout
+    /// and query_only settings put back as they were. It is never disposed.
+    /// </summary>
+    public static async Task<SqliteSession> BorrowAsync(SqliteProvider provider, SqliteConnection connection, bool readOnly, TimeSpan busyTimeout, CancellationToken cancellationToken)
+    {
+        var wasClosed = connection.State != System.Data.ConnectionState.Open;
+        if (wasClosed)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        var busy = Pragma(connection, "busy_timeout");
+        var queryOnly = Pragma(connection, "query_only");
+        Pragma(connection, $"busy_timeout = {(int)busyTimeout.TotalMilliseconds}");
+        Pragma(connection, $"query_only = {(readOnly ? 1 : queryOnly)}");
+        return new SqliteSession(provider, connection, () =>
+        {
+            Pragma(connection, $"busy_timeout = {busy}");
+            Pragma(connection, $"query_only = {queryOnly}");
+            if (wasClosed)
+            {
+                connection.Close();
+            }
+        });
+    }
+
+    private static long Pragma(SqliteConnection connection, string pragma)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + pragma;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
 
     public override Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
     {
@@ -118,7 +152,16 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.CompletedTask;
     }
 
-    public override ValueTask DisposeAsync() => connection.DisposeAsync();
+    public override ValueTask DisposeAsync()
+    {
+        if (restore is not null)
+        {
+            restore();
+            return ValueTask.CompletedTask;
+        }
+
+        return connection.DisposeAsync();
+    }
 
     private ApplyOutcome ApplyWithoutTransaction(PreparedMigration migration, HistoryEntry entry, Stopwatch stopwatch, CancellationToken cancellationToken)
     {

@@ -1,0 +1,2 @@
+-- embedded
+CREATE TABLE {{tables.embedded}} (id INTEGER);

@@ -1,0 +1,1 @@
+﻿CREATE TABLE {{tables.second}} (id INTEGER);
