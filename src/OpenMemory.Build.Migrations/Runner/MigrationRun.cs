@@ -79,7 +79,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted));
         _records = [.. plan.Records];
         _startVersion = plan.CurrentVersion;
-        log.CurrentVersion(plan.CurrentVersion);
+        log.CurrentVersion(plan.CurrentVersion ?? (adopted is null ? null : $"{adopted.Text} (recorded in {options.LegacyHistoryTable})"));
         _diagnostics.AddRange(plan.Problems);
         if (HasErrors)
         {

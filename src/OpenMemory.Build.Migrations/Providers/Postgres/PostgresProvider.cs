@@ -87,6 +87,9 @@ internal sealed class PostgresProvider : DatabaseProvider
 
             // Lets a failed batch name its failing statement, which locates the error in the file.
             connection.IncludeFailedBatchedCommand = true;
+
+            // A run needs one connection; a pooled idle one would outlive the run inside a reused MSBuild node.
+            connection.Pooling = false;
         }
         else if (options.Connection is not null and not NpgsqlConnection)
         {
