@@ -50,6 +50,11 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
     /// <summary>Legacy history table to adopt when the module has none (OpenMemory's schema_version); empty turns it off.</summary>
     public string? LegacyHistoryTable { get; set; }
 
+    /// <summary>The lock file, checked (locked) or updated before anything else; empty turns it off.</summary>
+    public string? LockFile { get; set; }
+
+    public bool Locked { get; set; }
+
     /// <summary>Where to write the JSON report of the run; empty for none.</summary>
     public string? ReportFile { get; set; }
 
@@ -68,8 +73,13 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
             return false;
         }
 
-        var result = new Migrator(new MSBuildLogger(Log))
-            .MigrateAsync(MSBuildMigrations.Source(Migrations), options, _cancellation.Token).GetAwaiter().GetResult();
+        var source = MSBuildMigrations.Source(Migrations);
+        if (!string.IsNullOrWhiteSpace(LockFile) && !MSBuildMigrations.Report(Log, LockFileStep.Run(Log, source, Module, LockFile, Locked)))
+        {
+            return false;
+        }
+
+        var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
         AppliedCount = result.AppliedCount;
         PendingCount = result.PendingCount;
         var reported = MSBuildMigrations.Report(Log, result.Diagnostics);

@@ -1,7 +1,6 @@
 using Microsoft.Build.Framework;
 using OpenMemory.Build.Migrations.Diagnostics;
 using OpenMemory.Build.Migrations.Discovery;
-using OpenMemory.Build.Migrations.Locking;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace OpenMemory.Build.Tasks;
@@ -37,37 +36,9 @@ public sealed class ValidateMigrations : MSBuildTask
         var problems = diagnostics.ToList();
         if (!string.IsNullOrWhiteSpace(LockFile))
         {
-            problems.AddRange(CheckLock(source, LockFile));
+            problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, Locked));
         }
 
         return MSBuildMigrations.Report(Log, problems);
-    }
-
-    private IEnumerable<MigrationDiagnostic> CheckLock(IMigrationSource source, string lockFile)
-    {
-        var current = MigrationLockFile.Compute(source);
-        if (Locked)
-        {
-            return MigrationLockFile.Check(lockFile, current, source);
-        }
-
-        if (current.Count == 0 && !File.Exists(lockFile))
-        {
-            return [];
-        }
-
-        try
-        {
-            if (MigrationLockFile.Update(lockFile, Module.Trim(), current))
-            {
-                Log.LogMessage(MessageImportance.High, "[MIGRATE] Updated {0} ({1} migration(s)); commit it.", lockFile, current.Count);
-            }
-
-            return [];
-        }
-        catch (MigrationException e)
-        {
-            return [e.Diagnostic];
-        }
     }
 }

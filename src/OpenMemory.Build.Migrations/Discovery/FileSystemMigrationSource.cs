@@ -21,8 +21,17 @@ public sealed class FileSystemMigrationSource : IMigrationSource
                 : [],
             Path.GetFullPath(directory));
 
+    private IReadOnlyList<MigrationSourceFile>? _files;
+
+    /// <summary>The files, looked at once per source: a run asks several times (catalog, lock file).</summary>
     public IReadOnlyList<MigrationSourceFile> GetFiles() =>
-        [.. _paths.Select(path => new MigrationSourceFile(Path.GetFileName(path), path, () => Read(path)))];
+        _files ??= [.. _paths.Select(path => new MigrationSourceFile(Path.GetFileName(path), path, () => Read(path), Stamp(path)))];
+
+    private static string? Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? $"{path}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : null;
+    }
 
     private static byte[] Read(string path)
     {

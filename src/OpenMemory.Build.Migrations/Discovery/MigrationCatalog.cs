@@ -13,6 +13,11 @@ public static class MigrationCatalog
     private const string NoTransactionDirective = "-- omb:no-transaction";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // Within one build, ValidateMigrations, the lock file and MigrateDatabase all read the same files; a reused
+    // MSBuild node keeps this across builds. Keyed by path, length and modification time; bounded.
+    private const int ReadCacheLimit = 50_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Text, string Checksum, bool NoTransaction)> ReadCache = new();
+
     public static (IReadOnlyList<MigrationScript> Scripts, IReadOnlyList<MigrationDiagnostic> Diagnostics) Load(IMigrationSource source, string provider)
     {
         var diagnostics = new List<MigrationDiagnostic>();
@@ -68,8 +73,29 @@ public static class MigrationCatalog
         return (scripts, diagnostics);
     }
 
-    /// <summary>Reads one file strictly as UTF-8 and computes its checksum.</summary>
+    /// <summary>Reads one file strictly as UTF-8 and computes its checksum (once per process for an unchanged file).</summary>
     public static MigrationScript Read(MigrationSourceFile file, MigrationFileName name)
+    {
+        if (file.Stamp is not null && ReadCache.TryGetValue(file.Stamp, out var cached))
+        {
+            return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, cached.Text, cached.Checksum, cached.NoTransaction);
+        }
+
+        var script = ReadUncached(file, name);
+        if (file.Stamp is not null)
+        {
+            if (ReadCache.Count >= ReadCacheLimit)
+            {
+                ReadCache.Clear();
+            }
+
+            ReadCache[file.Stamp] = (script.Text, script.Checksum, script.NoTransaction);
+        }
+
+        return script;
+    }
+
+    private static MigrationScript ReadUncached(MigrationSourceFile file, MigrationFileName name)
     {
         var bytes = file.ReadBytes();
         string raw;

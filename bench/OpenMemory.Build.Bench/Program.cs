@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using OpenMemory.Build.Bench;
+using OpenMemory.Build.Migrations;
+using OpenMemory.Build.Testing;
+
+// Benchmarks against the raw limit, measured in the same run; writes bench/RESULTS.md.
+//   dotnet run -c Release --project bench/OpenMemory.Build.Bench [-- --sizes 500,2000 --reps 3 --noop-reps 7]
+var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
+var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
+var noOpReps = int.Parse(Option("--noop-reps", "7"), CultureInfo.InvariantCulture);
+var output = Option("--out", RepositoryPaths.Combine("bench", "RESULTS.md"));
+var metadata = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value!);
+
+using var work = new TempDirectory("omb-bench");
+using var server = PostgresServer.Start(durable: true);
+var results = new Results();
+foreach (var n in sizes)
+{
+    var folder = work.Combine($"m{n}");
+    MigrationGenerator.Write(folder, n);
+    var project = ConsumerProject.Write(work.Combine($"project{n}"), folder, metadata["TasksBuildFolder"], metadata["TasksAssembly"]);
+    var sdkProject = ConsumerProject.Write(work.Combine($"sdk{n}"), folder, metadata["TasksBuildFolder"], metadata["TasksAssembly"], sdkStyle: true);
+    var restore = ProcessRunner.Run("dotnet", ["restore", sdkProject]);
+    if (!restore.Succeeded)
+    {
+        throw new InvalidOperationException(restore.Output);
+    }
+    foreach (var provider in new[] { "sqlite", "postgres" })
+    {
+        Console.WriteLine($"== {provider}, N = {n}");
+        var target = new Target(provider, server, work.Path);
+        results.Add(provider, n, "raw limit", Median(reps, () => target.Fresh(), t => target.RawApply(folder)));
+        results.Add(provider, n, "engine apply", Median(reps, () => target.Fresh(), t => Time(() => Engine(folder, target.Options(MigrationMode.Apply)))));
+        results.Add(provider, n, "build apply", Median(reps, () => target.Fresh(), t => target.Build(project, "MigrateDatabase")));
+        results.Add(provider, n, "build no-op", Median(noOpReps, () => { }, t => target.Build(project, "MigrateDatabase")));
+        results.Add(provider, n, "build empty target", Median(noOpReps, () => { }, t => target.Build(project, "Empty")));
+        results.Add(provider, n, "sdk build no-op", Median(noOpReps, () => { }, t => target.Build(sdkProject, "MigrateDatabase")));
+        results.Add(provider, n, "sdk build empty target", Median(noOpReps, () => { }, t => target.Build(sdkProject, "Empty")));
+        results.Add(provider, n, "build verify", Median(noOpReps, () => { }, t => target.Build(project, "MigrateDatabase", "-p:MigrationMode=Verify")));
+        target.Fresh();
+        results.Add(provider, n, "build preview (all pending)", Median(noOpReps, () => { }, t => target.Build(project, "MigrateDatabase", "-p:MigrationMode=Preview")));
+    }
+}
+
+File.WriteAllText(output, results.Markdown(sizes, reps, noOpReps));
+Console.WriteLine($"Wrote {output}");
+Console.WriteLine(File.ReadAllText(output));
+return 0;
+
+static MigrationResult Engine(string folder, MigrationOptions options)
+{
+    var result = new Migrator().MigrateAsync(folder, options).GetAwaiter().GetResult();
+    return result.Succeeded ? result : throw new InvalidOperationException(string.Join('\n', result.Diagnostics));
+}
+
+static double Time(Action action)
+{
+    var stopwatch = Stopwatch.StartNew();
+    action();
+    return stopwatch.Elapsed.TotalSeconds;
+}
+
+static double Median(int count, Action setUp, Func<int, double> measure)
+{
+    var samples = new List<double>();
+    for (var i = 0; i < count; i++)
+    {
+        setUp();
+        samples.Add(measure(i));
+    }
+
+    samples.Sort();
+    Console.WriteLine($"   {string.Join(", ", samples.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))}");
+    return samples.Count % 2 == 1 ? samples[samples.Count / 2] : (samples[samples.Count / 2 - 1] + samples[samples.Count / 2]) / 2;
+}
+
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
