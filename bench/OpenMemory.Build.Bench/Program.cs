@@ -44,7 +44,11 @@ foreach (var n in sizes)
     }
 }
 
-File.WriteAllText(output, results.Markdown(sizes, reps, noOpReps));
+// The analysis below the marker is written by hand (where the time goes) and kept across runs.
+const string AnalysisMarker = "<!-- analysis: kept across runs -->";
+var previous = File.Exists(output) ? File.ReadAllText(output) : "";
+var analysis = previous.Contains(AnalysisMarker, StringComparison.Ordinal) ? previous[previous.IndexOf(AnalysisMarker, StringComparison.Ordinal)..] : AnalysisMarker + "\n";
+File.WriteAllText(output, results.Markdown(sizes, reps, noOpReps) + analysis);
 Console.WriteLine($"Wrote {output}");
 Console.WriteLine(File.ReadAllText(output));
 return 0;
