@@ -1,3 +1,4 @@
+using OpenMemory.Build.Testing;
 using OpenMemory.Build.Tasks.Tests.Infrastructure;
 
 namespace OpenMemory.Build.Tasks.Tests;
@@ -20,7 +21,7 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
         Assert.Contains("[MIGRATE] Running migration: 1.2.0 - Multi-user tenant support", first.Log);
         Assert.Matches(@"\[MIGRATE\] Migration 1\.2\.0 completed successfully \(\d+ ms\)", first.Log);
         Assert.Contains("[MIGRATE] All migrations completed", first.Log);
-        Assert.Equal(["1.1.0", "1.2.0"], Sqlite.Column(_project.DatabasePath, "SELECT version FROM schema_migrations WHERE module_name = 'Consumer' ORDER BY version"));
+        Assert.Equal(["1.1.0", "1.2.0"], SqliteQuery.Column(_project.DatabasePath, "SELECT version FROM schema_migrations WHERE module_name = 'Consumer' ORDER BY version"));
 
         var second = _project.Build();
         Assert.True(second.Succeeded, second.Log);
@@ -56,8 +57,8 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
         var error = Assert.Single(outcome.Errors);
         Assert.Equal(("OMB4001", file, 7), (error.Code, error.File, error.LineNumber));
         Assert.Contains("no such table: missing_table", error.Message);
-        Assert.Equal(["001"], Sqlite.Column(_project.DatabasePath, "SELECT version FROM schema_migrations"));
-        Assert.Equal(["0"], Sqlite.Column(_project.DatabasePath, "SELECT count(*) FROM a"));
+        Assert.Equal(["001"], SqliteQuery.Column(_project.DatabasePath, "SELECT version FROM schema_migrations"));
+        Assert.Equal(["0"], SqliteQuery.Column(_project.DatabasePath, "SELECT count(*) FROM a"));
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
 
         var optedIn = _project.Build("Build", new Dictionary<string, string> { ["MigrateOnBuild"] = "true" });
         Assert.True(optedIn.Succeeded, optedIn.Log);
-        Assert.Equal(["001"], Sqlite.Column(_project.DatabasePath, "SELECT version FROM schema_migrations"));
+        Assert.Equal(["001"], SqliteQuery.Column(_project.DatabasePath, "SELECT version FROM schema_migrations"));
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
         var outcome = project.Build();
 
         Assert.True(outcome.Succeeded, outcome.Log);
-        Assert.Equal(["billing"], Sqlite.Column(project.Combine("store", "billing.db"), "SELECT module_name FROM schema_migrations"));
+        Assert.Equal(["billing"], SqliteQuery.Column(project.Combine("store", "billing.db"), "SELECT module_name FROM schema_migrations"));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OpenMemory.Build.Testing;
 
 namespace OpenMemory.Build.EndToEnd.Tests.Infrastructure;
@@ -64,22 +63,7 @@ public sealed class Consumer : IDisposable
     public ProcessResult Dotnet(IDictionary<string, string?> environment, params string[] arguments) =>
         Infrastructure.Dotnet.Run(Directory, _packages, environment, arguments);
 
-    public List<string> Query(string sql, string? database = null)
-    {
-        // Read-write: after a killed run, opening the file is what rolls its hot journal back.
-        using var connection = new SqliteConnection($"Data Source={database ?? DatabasePath};Mode=ReadWrite;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return values;
-    }
+    public List<string> Query(string sql, string? database = null) => SqliteQuery.Column(database ?? DatabasePath, sql);
 
     public void Dispose() => _directory.Dispose();
 }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using OpenMemory.Build.Testing;
 
 namespace OpenMemory.Build.Migrations.Tests.Infrastructure;
 
@@ -11,21 +11,7 @@ public static class SqliteInspector
     public static List<string> History(string path, string module = "test") =>
         Strings(path, $"SELECT version FROM schema_migrations WHERE module_name = '{module}' ORDER BY rowid");
 
-    public static List<string> Strings(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.IsDBNull(0) ? "<null>" : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return values;
-    }
+    public static List<string> Strings(string path, string sql) => SqliteQuery.Column(path, sql);
 
     public static long Count(string path, string sql) => long.Parse(Strings(path, sql).Single(), System.Globalization.CultureInfo.InvariantCulture);
 
