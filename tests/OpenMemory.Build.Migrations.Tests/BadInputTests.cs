@@ -58,6 +58,12 @@ public sealed class BadInputTests(PostgresFixture fixture) : IDisposable
             File.WriteAllBytes(c.Located, [.. "SELECT 1;\nSELECT '"u8.ToArray(), 0xE9, .. "t\xE9';"u8.ToArray()]);
             return s;
         }, Located: true, Line: 2),
+        ["two variants of one migration for one provider"] = new("OMB1011", "postgres", (c, s) => { c.Add("2_x.postgres.sql", "SELECT 1;"); c.Located = c.Add("2_x.postgresql.sql", "SELECT 2;"); return s; }, Located: true),
+        ["sqlite database path that is a folder"] = new("OMB4012", "sqlite", (c, s) =>
+        {
+            Directory.CreateDirectory(c.Workspace.Root + "/folder.sqlite");
+            return s with { Connection = $"Data Source={c.Workspace.Root}/folder.sqlite" };
+        }),
         ["missing provider variant"] = new("OMB1003", "sqlite", (c, s) => { c.Located = c.Add("2_tenants.postgres.sql", "SELECT 1;"); return s; }, Located: true),
         ["unknown provider variant in a file name"] = new("OMB1008", "sqlite", (c, s) => { c.Located = c.Add("2_tenants.mysql.sql", "SELECT 1;"); return s; }, Located: true),
         ["unknown provider"] = new("OMB2001", "sqlite", (_, s) => s with { Provider = "oracle" }),

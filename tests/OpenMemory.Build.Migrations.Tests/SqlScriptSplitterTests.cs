@@ -77,6 +77,13 @@ public class SqlScriptSplitterTests
     }
 
     [Theory]
+    [InlineData("SELECT 1", "SELECT 1;")]
+    [InlineData("SELECT 1 -- trailing note", "SELECT 1 -- trailing note\n;")]
+    [InlineData("SELECT 1 -- note\nFROM t", "SELECT 1 -- note\nFROM t;")]
+    public void Scripts_terminate_statements_so_a_trailing_comment_cannot_swallow_the_semicolon(string statement, string expected) =>
+        Assert.Equal(expected, SqlLiteral.Terminated(statement));
+
+    [Theory]
     [InlineData("SELECT 'open;")]
     [InlineData("SELECT 1; /* never closed")]
     [InlineData("DO $$ BEGIN END;")]

@@ -37,7 +37,7 @@ internal static class PostgresDeployScript
 
             foreach (var statement in migration.Statements)
             {
-                sql.Append(statement.Text).Append(";\n");
+                sql.Append(SqlLiteral.Terminated(statement.Text)).Append('\n');
             }
 
             sql.Append(history.InsertSql(entry)).Append(";\n");

@@ -47,12 +47,12 @@ internal static class SqliteDeployScript
                 if (SqliteColumnGuard.Match(statement.Text) is { } guard)
                 {
                     sh.Append("    if ! has_column '").Append(guard.Table).Append("' '").Append(guard.Column).Append("'; then\n");
-                    Literal(sh, guard.Rewritten + ";", "  ");
+                    Literal(sh, SqlLiteral.Terminated(guard.Rewritten), "  ");
                     sh.Append("    fi\n");
                 }
                 else
                 {
-                    Literal(sh, statement.Text + ";");
+                    Literal(sh, SqlLiteral.Terminated(statement.Text));
                 }
             }
 

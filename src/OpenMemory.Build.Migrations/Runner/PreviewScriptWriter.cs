@@ -1,6 +1,7 @@
 using System.Text;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Providers;
+using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.Runner;
 
@@ -50,7 +51,7 @@ internal static class PreviewScriptWriter
                     continue;
                 }
 
-                sql.Append(text).Append(EndsInLineComment(text) ? "\n;\n" : ";\n");
+                sql.Append(SqlLiteral.Terminated(text)).Append('\n');
             }
 
             sql.Append(provider.History.InsertSql(entry)).Append(";\n");
@@ -64,8 +65,4 @@ internal static class PreviewScriptWriter
 
         return sql.ToString();
     }
-
-    // A statement whose last line holds "--" would swallow a semicolon appended to that line.
-    private static bool EndsInLineComment(string statement) =>
-        statement.AsSpan(statement.LastIndexOf('\n') + 1).Contains("--", StringComparison.Ordinal);
 }
