@@ -23,6 +23,11 @@ public sealed class WriteDeployScript : MSBuildTask
 
     public ITaskItem[] Tables { get; set; } = [];
 
+    public string? BaselineVersion { get; set; }
+
+    /// <summary>Legacy history table the script adopts when the module has none (OpenMemory's schema_version); empty turns it off.</summary>
+    public string? LegacyHistoryTable { get; set; }
+
     [Required]
     public string OutputFolder { get; set; } = "";
 
@@ -38,6 +43,8 @@ public sealed class WriteDeployScript : MSBuildTask
             Schema = ConnectionResolver.ResolveSchema(Schema, Environment.GetEnvironmentVariable),
             AllowPublicSchema = AllowPublicSchema,
             TableMap = ConnectionResolver.ResolveTableMap(MSBuildMigrations.TableMap(Tables), Environment.GetEnvironmentVariable),
+            BaselineVersion = BaselineVersion,
+            LegacyHistoryTable = string.IsNullOrWhiteSpace(LegacyHistoryTable) ? null : LegacyHistoryTable.Trim(),
         };
         var written = DeployScript.Write(MSBuildMigrations.Source(Migrations), options, OutputFolder);
         if (written.Succeeded)

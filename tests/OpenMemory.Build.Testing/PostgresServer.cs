@@ -117,6 +117,19 @@ public sealed class PostgresServer : IDisposable
         ProcessRunner.Run(PsqlPath, ["-h", Host, "-p", Port.ToString(), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", .. arguments],
             environment: new Dictionary<string, string?> { ["PGPASSWORD"] = SuperuserPassword });
 
+    /// <summary>pg_dump from the same installation, as the superuser; its random \restrict keys are dropped so two dumps compare.</summary>
+    public string PgDump(string database, params string[] arguments)
+    {
+        var dump = ProcessRunner.Run(System.IO.Path.Combine(_bin, "pg_dump"), ["-h", Host, "-p", Port.ToString(), "-U", "postgres", "-d", database, .. arguments],
+            environment: new Dictionary<string, string?> { ["PGPASSWORD"] = SuperuserPassword });
+        if (!dump.Succeeded)
+        {
+            throw new InvalidOperationException($"pg_dump failed:\n{dump.Output}");
+        }
+
+        return string.Join('\n', dump.Output.Split('\n').Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal) && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)));
+    }
+
     public string PsqlPath => File.Exists(System.IO.Path.Combine(_bin, "psql")) ? System.IO.Path.Combine(_bin, "psql") : "psql";
 
     public void Dispose()

@@ -22,10 +22,12 @@ public static class DeployScript
     public static Written Write(IMigrationSource source, MigrationOptions options, string outputFolder)
     {
         DatabaseProvider provider;
+        string? legacyTable;
         try
         {
             Identifiers.RequireModule(options.Module);
             provider = ProviderFactory.Create(options, offline: true);
+            legacyTable = string.IsNullOrWhiteSpace(options.LegacyHistoryTable) ? null : Identifiers.Require(options.LegacyHistoryTable.Trim(), "legacy history table");
         }
         catch (MigrationException e)
         {
@@ -40,20 +42,24 @@ public static class DeployScript
             return new Written("", all);
         }
 
-        var entries = prepared.Select(m => (m, new HistoryEntry(options.Module, m.Script.Version.Text, m.Script.FileName, m.Script.Checksum,
-            m.Script.Description, AppliedMigration.KindApplied, null))).ToList();
+        MigrationVersion? baselineVersion = null;
+        if (!string.IsNullOrWhiteSpace(options.BaselineVersion) && !MigrationVersion.TryParse(options.BaselineVersion.Trim(), out baselineVersion))
+        {
+            return new Written("", [.. all, Errors.InvalidBaselineVersion(options.BaselineVersion)]);
+        }
+
+        var entries = prepared.Select(m => (m, Entry(options.Module, m.Script, AppliedMigration.KindApplied, null))).ToList();
+        var baseline = new DeployBaseline(baselineVersion, legacyTable,
+            [.. prepared.Select(m => (m.Script.Version, Entry(options.Module, m.Script, AppliedMigration.KindBaselined, 0)))]);
         var (name, text) = provider is PostgresProvider postgres
-            ? ("deploy.postgres.sql", PostgresDeployScript.Render(postgres, options.Module, entries))
-            : ("deploy.sqlite.sh", SqliteDeployScript.Render(provider, options.Module, entries));
+            ? ("deploy.postgres.sql", PostgresDeployScript.Render(postgres, options.Module, entries, baseline))
+            : ("deploy.sqlite.sh", SqliteDeployScript.Render(provider, options.Module, entries, baseline));
         var path = Path.Combine(outputFolder, name);
         try
         {
-            Directory.CreateDirectory(outputFolder);
-            File.WriteAllText(path, text);
-            if (!OperatingSystem.IsWindows() && name.EndsWith(".sh", StringComparison.Ordinal))
-            {
-                File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            }
+            const UnixFileMode executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            IO.AtomicFile.WriteAllText(path, text, name.EndsWith(".sh", StringComparison.Ordinal) ? executable : null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -62,4 +68,7 @@ public static class DeployScript
 
         return new Written(path, all);
     }
+
+    private static HistoryEntry Entry(string module, MigrationScript script, string kind, long? executionTimeMs) =>
+        new(module, script.Version.Text, script.FileName, script.Checksum, script.Description, kind, executionTimeMs);
 }

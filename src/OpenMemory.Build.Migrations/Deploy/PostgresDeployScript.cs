@@ -2,6 +2,7 @@ using System.Text;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Providers;
 using OpenMemory.Build.Migrations.Providers.Postgres;
+using OpenMemory.Build.Migrations.Scripts;
 using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.Deploy;
@@ -9,7 +10,7 @@ namespace OpenMemory.Build.Migrations.Deploy;
 /// <summary>psql: each migration runs only when its version is not in the history, under the same advisory lock as the engine.</summary>
 internal static class PostgresDeployScript
 {
-    public static string Render(PostgresProvider provider, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations)
+    public static string Render(PostgresProvider provider, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline)
     {
         var history = provider.History;
         var lockKey = AdvisoryLockKey.For("run", provider.Schema, module);
@@ -19,37 +20,51 @@ internal static class PostgresDeployScript
         sql.Append("--   psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f deploy.postgres.sql\n");
         sql.Append("\\set ON_ERROR_STOP on\n");
         sql.Append("SELECT pg_advisory_lock(").Append(lockKey).Append(");\n");
-        foreach (var statement in provider.PreviewPreamble())
+        MigrationSqlBlock.Lines(sql, provider.Script.Preamble);
+        if (baseline.IsNeeded)
         {
-            sql.Append(statement).Append('\n');
+            AppendBaseline(sql, provider, module, baseline);
         }
 
         foreach (var (migration, entry) in migrations)
         {
-            var script = migration.Script;
-            sql.Append("\n-- Migration ").Append(script.Title).Append(" (").Append(script.FileName).Append(", sha256 ").Append(script.Checksum).Append(")\n");
+            sql.Append('\n');
             sql.Append("SELECT NOT EXISTS (").Append(history.SelectOneSql(entry.Module, entry.Version)).Append(") AS omb_pending \\gset\n");
             sql.Append("\\if :omb_pending\n");
-            if (!script.NoTransaction)
-            {
-                sql.Append(provider.BeginTransactionSql).Append('\n');
-            }
-
-            foreach (var statement in migration.Statements)
-            {
-                sql.Append(SqlLiteral.Terminated(statement.Text)).Append('\n');
-            }
-
-            sql.Append(history.InsertSql(entry)).Append(";\n");
-            if (!script.NoTransaction)
-            {
-                sql.Append(provider.CommitSql).Append('\n');
-            }
-
+            MigrationSqlBlock.Append(sql, provider, migration, entry, "");
             sql.Append("\\endif\n");
         }
 
         sql.Append("\nSELECT pg_advisory_unlock(").Append(lockKey).Append(");\n");
         return sql.ToString();
+    }
+
+    private static void AppendBaseline(StringBuilder sql, PostgresProvider provider, string module, DeployBaseline baseline)
+    {
+        var legacy = baseline.LegacyTable is null ? null : $"{SqlLiteral.Identifier(provider.Schema)}.{SqlLiteral.Identifier(baseline.LegacyTable)}";
+        sql.Append("\n-- Baseline, only while the module has no history: migrations up to the baseline version are recorded, not run.\n");
+        sql.Append("SELECT NOT EXISTS (SELECT 1 FROM ").Append(provider.History.QualifiedName).Append(" WHERE module_name = ").Append(SqlLiteral.Quote(module)).Append(") AS omb_fresh, ")
+            .Append(legacy is null ? "false" : $"to_regclass({SqlLiteral.Quote(legacy)}) IS NOT NULL").Append(" AS omb_legacy \\gset\n");
+        sql.Append("\\if :omb_fresh\n").Append(provider.Script.Begin).Append('\n');
+        sql.Append("CREATE TEMP TABLE omb_baseline (version numeric[]);\n");
+        if (baseline.Version is { } configured)
+        {
+            sql.Append("INSERT INTO pg_temp.omb_baseline VALUES (").Append(DeployBaseline.NumericArray(configured)).Append(");\n");
+        }
+
+        if (legacy is not null)
+        {
+            sql.Append("\\if :omb_legacy\n");
+            sql.Append("INSERT INTO pg_temp.omb_baseline SELECT string_to_array(regexp_replace(version::text, '(\\.0+)+$', ''), '.')::numeric[] FROM ")
+                .Append(legacy).Append(" WHERE version::text ~ '^[0-9]+(\\.[0-9]+)*$';\n");
+            sql.Append("\\endif\n");
+        }
+
+        foreach (var (version, entry) in baseline.Entries)
+        {
+            sql.Append(provider.History.InsertSql(entry, $"(SELECT max(version) FROM pg_temp.omb_baseline) >= {DeployBaseline.NumericArray(version)}")).Append(";\n");
+        }
+
+        sql.Append("DROP TABLE pg_temp.omb_baseline;\n").Append(provider.Script.Commit).Append("\n\\endif\n");
     }
 }

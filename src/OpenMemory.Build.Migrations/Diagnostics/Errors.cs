@@ -153,6 +153,18 @@ public static class Errors
     public static MigrationDiagnostic CannotCreateDatabase(string database, string detail) => Error("OMB4014",
         $"The database '{database}' is missing and could not be created: {detail}. Create it as a superuser (createdb {database}), or grant the migrating role CREATEDB.");
 
+    public static MigrationDiagnostic ForeignKeyViolation(string file, string version, string details, bool noTransaction) => Error("OMB4015",
+        $"Migration {version} broke foreign keys: {details}. " + (noTransaction
+            ? "It ran outside a transaction, so its statements stay in place and it was not recorded: repair the rows by hand, then run again."
+            : "It was rolled back; nothing of it stays. A table rebuild must copy every row the other tables point at; delete or fix orphan rows in the migration itself."),
+        file);
+
+    public static MigrationDiagnostic NoTransactionMigrationFailed(string file, int line, int column, string version, int completed, int total, string databaseMessage) => Error("OMB4016",
+        $"Migration {version} failed at statement {completed + 1} of {total}: {databaseMessage}. It runs outside a transaction (omb:no-transaction), so nothing was rolled back: "
+        + (completed == 0 ? "no statement before it had run. " : $"statements 1 to {completed} completed and stay in place. ")
+        + "It was not recorded. Make the statements safe to run again (IF NOT EXISTS), or undo the completed ones by hand, then run again.",
+        file, line, column);
+
     // OMB5xxx: lock file and outputs.
     public static MigrationDiagnostic LockFileChanged(string file, string version, string locked, string current, string lockFile) => Error("OMB5001",
         $"Migration {version} changed since it was locked in '{Path.GetFileName(lockFile)}': locked checksum {locked}, file checksum {current}. Restore the file and put the change in a new migration.",

@@ -25,13 +25,7 @@ public sealed class FileSystemMigrationSource : IMigrationSource
 
     /// <summary>The files, looked at once per source: a run asks several times (catalog, lock file).</summary>
     public IReadOnlyList<MigrationSourceFile> GetFiles() =>
-        _files ??= [.. _paths.Select(path => new MigrationSourceFile(Path.GetFileName(path), path, () => Read(path), Stamp(path)))];
-
-    private static string? Stamp(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists ? $"{path}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : null;
-    }
+        _files ??= [.. _paths.Select(path => new MigrationSourceFile(Path.GetFileName(path), path, () => Read(path)))];
 
     private static byte[] Read(string path)
     {

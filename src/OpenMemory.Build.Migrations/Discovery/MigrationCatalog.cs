@@ -13,10 +13,9 @@ public static class MigrationCatalog
     private const string NoTransactionDirective = "-- omb:no-transaction";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // Within one build, ValidateMigrations, the lock file and MigrateDatabase all read the same files; a reused
-    // MSBuild node keeps this across builds. Keyed by path, length and modification time; bounded.
-    private const int ReadCacheLimit = 50_000;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Text, string Checksum, bool NoTransaction)> ReadCache = new();
+    // The catalog and the lock file read the same files in one run. The memo lives as long as the source's file
+    // objects do, never across runs: a stamp of length and time cannot see an edit within one timestamp tick.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MigrationSourceFile, MigrationScript> ReadOnce = new();
 
     public static (IReadOnlyList<MigrationScript> Scripts, IReadOnlyList<MigrationDiagnostic> Diagnostics) Load(IMigrationSource source, string provider)
     {
@@ -73,25 +72,16 @@ public static class MigrationCatalog
         return (scripts, diagnostics);
     }
 
-    /// <summary>Reads one file strictly as UTF-8 and computes its checksum (once per process for an unchanged file).</summary>
+    /// <summary>Reads one file strictly as UTF-8 and computes its checksum, once per file object of a source.</summary>
     public static MigrationScript Read(MigrationSourceFile file, MigrationFileName name)
     {
-        if (file.Stamp is not null && ReadCache.TryGetValue(file.Stamp, out var cached))
+        if (ReadOnce.TryGetValue(file, out var cached))
         {
-            return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, cached.Text, cached.Checksum, cached.NoTransaction);
+            return cached;
         }
 
         var script = ReadUncached(file, name);
-        if (file.Stamp is not null)
-        {
-            if (ReadCache.Count >= ReadCacheLimit)
-            {
-                ReadCache.Clear();
-            }
-
-            ReadCache[file.Stamp] = (script.Text, script.Checksum, script.NoTransaction);
-        }
-
+        ReadOnce.AddOrUpdate(file, script);
         return script;
     }
 

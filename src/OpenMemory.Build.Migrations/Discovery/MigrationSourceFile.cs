@@ -2,10 +2,16 @@ namespace OpenMemory.Build.Migrations.Discovery;
 
 /// <summary>
 /// A migration file as a source provides it: its name, where to point diagnostics, and a way to read its bytes.
-/// <paramref name="Stamp"/>, when given, changes whenever the content may have (path, length, modification time):
-/// files with an unchanged stamp are read and hashed once per process.
+/// Each file object is read and hashed at most once; a new source reads the files anew.
 /// </summary>
-public sealed record MigrationSourceFile(string FileName, string DisplayPath, Func<byte[]> ReadBytes, string? Stamp = null);
+public sealed class MigrationSourceFile(string fileName, string displayPath, Func<byte[]> readBytes)
+{
+    public string FileName { get; } = fileName;
+
+    public string DisplayPath { get; } = displayPath;
+
+    public Func<byte[]> ReadBytes { get; } = readBytes;
+}
 
 /// <summary>Where migration files come from: the file system, or resources embedded in an assembly.</summary>
 public interface IMigrationSource

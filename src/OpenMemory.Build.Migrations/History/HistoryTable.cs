@@ -1,4 +1,3 @@
-using System.Text;
 using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.History;
@@ -22,29 +21,32 @@ public abstract class HistoryTable
 
     public abstract string CreateSql { get; }
 
+    private static readonly string ColumnList = string.Join(", ", RequiredColumns);
+
     public string SelectSql(string module) =>
-        $"SELECT module_name, version, filename, checksum, description, applied_at, applied_by, execution_time_ms, kind FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)}";
+        $"SELECT {ColumnList} FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)}";
 
     public string SelectOneSql(string module, string version) =>
         $"SELECT 1 FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)} AND version = {SqlLiteral.Quote(version)}";
 
-    /// <summary>The insert, with literals only, so that Apply and Preview run the very same text.</summary>
-    public string InsertSql(HistoryEntry entry)
-    {
-        var sql = new StringBuilder();
-        sql.Append("INSERT INTO ").Append(QualifiedName)
-            .Append(" (module_name, version, filename, checksum, description, applied_at, applied_by, execution_time_ms, kind) VALUES (")
-            .Append(SqlLiteral.Quote(entry.Module)).Append(", ")
-            .Append(SqlLiteral.Quote(entry.Version)).Append(", ")
-            .Append(SqlLiteral.Quote(entry.FileName)).Append(", ")
-            .Append(SqlLiteral.Quote(entry.Checksum)).Append(", ")
-            .Append(SqlLiteral.Quote(entry.Description)).Append(", ")
-            .Append(NowExpression).Append(", ")
-            .Append(AppliedByExpression).Append(", ")
-            .Append(entry.ExecutionTimeMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ElapsedMsExpression).Append(", ")
-            .Append(SqlLiteral.Quote(entry.Kind)).Append(')');
-        return sql.ToString();
-    }
+    /// <summary>The insert, with literals only, so that Apply and the scripts run the very same text.</summary>
+    public string InsertSql(HistoryEntry entry) => $"INSERT INTO {QualifiedName} ({ColumnList}) VALUES ({Values(entry)})";
+
+    /// <summary>The insert of a row only when <paramref name="condition"/> holds where the script runs.</summary>
+    public string InsertSql(HistoryEntry entry, string condition) =>
+        $"INSERT INTO {QualifiedName} ({ColumnList}) SELECT {Values(entry)} WHERE {condition}";
+
+    // In the order of RequiredColumns.
+    private string Values(HistoryEntry entry) => string.Join(", ",
+        SqlLiteral.Quote(entry.Module),
+        SqlLiteral.Quote(entry.Version),
+        SqlLiteral.Quote(entry.FileName),
+        SqlLiteral.Quote(entry.Checksum),
+        SqlLiteral.Quote(entry.Description),
+        NowExpression,
+        AppliedByExpression,
+        entry.ExecutionTimeMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ElapsedMsExpression,
+        SqlLiteral.Quote(entry.Kind));
 
     protected abstract string NowExpression { get; }
 

@@ -118,7 +118,7 @@ public static class MigrationLockFile
 
         try
         {
-            File.WriteAllText(path, text);
+            IO.AtomicFile.WriteAllText(path, text);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -15,14 +15,7 @@ public static class MigrationReport
     {
         try
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            using var stream = File.Create(path);
-            Write(result, stream);
+            IO.AtomicFile.Write(path, stream => Write(result, stream));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -99,7 +99,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
                 log.Verified(plan.Records.Count(r => r.State is MigrationState.Applied or MigrationState.Baselined), plan.Pending.Count);
                 break;
             case MigrationMode.Preview:
-                WritePreview(session, plan, prepared);
+                WritePreview(plan, prepared);
                 break;
             default:
                 await ApplyAsync(session!, plan, prepared, cancellationToken);
@@ -162,7 +162,15 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
                 var (line, column) = migration.Locate(e.StatementIndex, e.PositionInStatement);
                 _diagnostics.Add(e.PermissionDenied
                     ? Errors.PermissionDenied(script.Path, line, column, script.Version.Text, e.DatabaseMessage, PermissionHint(e))
-                    : Errors.MigrationFailed(script.Path, line, column, script.Version.Text, e.DatabaseMessage));
+                    : script.NoTransaction
+                        ? Errors.NoTransactionMigrationFailed(script.Path, line, column, script.Version.Text, e.StatementIndex, migration.Statements.Count, e.DatabaseMessage)
+                        : Errors.MigrationFailed(script.Path, line, column, script.Version.Text, e.DatabaseMessage));
+                SetState(script, MigrationState.Failed, null);
+                return;
+            }
+            catch (MigrationException e)
+            {
+                _diagnostics.Add(e.Diagnostic);
                 SetState(script, MigrationState.Failed, null);
                 return;
             }
@@ -190,7 +198,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         }
     }
 
-    private void WritePreview(DatabaseSession? session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared)
+    private void WritePreview(MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared)
     {
         foreach (var migration in prepared)
         {
@@ -199,18 +207,12 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
         if (options.PreviewFile is { } file)
         {
-            var script = PreviewScriptWriter.Write(_provider!, session, options,
+            var script = PreviewScriptWriter.Write(_provider!, options, Path.GetFullPath(file) + ".scratch",
                 [.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],
                 [.. prepared.Select(m => (m, Entry(m.Script, AppliedMigration.KindApplied, null)))]);
             try
             {
-                var folder = Path.GetDirectoryName(Path.GetFullPath(file));
-                if (folder is not null)
-                {
-                    Directory.CreateDirectory(folder);
-                }
-
-                File.WriteAllText(file, script);
+                IO.AtomicFile.WriteAllText(file, script);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -45,7 +45,6 @@ internal sealed class PostgresProvider : DatabaseProvider
 
     public override HistoryTable History { get; }
 
-    public override string BeginTransactionSql => "BEGIN;";
 
     public override string Target
     {
@@ -108,14 +107,27 @@ internal sealed class PostgresProvider : DatabaseProvider
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
     {
         var (connection, release) = await ConnectAsync(readOnly, cancellationToken);
-        return connection is null ? null : new PostgresSession(this, connection, release, readOnly);
+        if (connection is null)
+        {
+            return null;
+        }
+
+        var owned = _options.Connection is null && _options.DataSource is null;
+        var setup = PostgresSessionState.ResetFor(Schema).ToList();
+        if (owned && connection.PostgreSqlVersion.Major >= 14)
+        {
+            setup.Add(ConnectionCheckInterval);
+        }
+
+        var restore = owned || readOnly ? null : await PostgresSessionState.CaptureAsync(connection, cancellationToken);
+        return new PostgresSession(this, connection, release, readOnly, setup, restore);
     }
 
-    public override IEnumerable<string> PreviewPreamble()
-    {
-        yield return $"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(Schema)};";
-        yield return History.CreateSql + ";";
-    }
+    // If this process dies mid-migration, the server notices within a second and rolls the migration back, releasing
+    // the advisory lock, instead of running on until the statement ends.
+    private const string ConnectionCheckInterval = "SET client_connection_check_interval = 1000";
+
+    internal override Scripts.ScriptDialect Script => new PostgresScriptDialect(Schema, (PostgresHistoryTable)History);
 
     public override bool TryMapException(Exception exception, out MigrationDiagnostic diagnostic)
     {
@@ -205,9 +217,7 @@ internal sealed class PostgresProvider : DatabaseProvider
             var connection = await source.OpenConnectionAsync(cancellationToken);
             if (connection.PostgreSqlVersion.Major >= 14)
             {
-                // If this process dies mid-migration, the server notices within a second and rolls the migration back,
-                // releasing the advisory lock, instead of running on until the statement ends.
-                await using var command = new NpgsqlCommand("SET client_connection_check_interval = 1000", connection);
+                await using var command = new NpgsqlCommand(ConnectionCheckInterval, connection);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 

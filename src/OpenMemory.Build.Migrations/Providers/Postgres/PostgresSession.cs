@@ -8,7 +8,15 @@ namespace OpenMemory.Build.Migrations.Providers.Postgres;
 
 // release ends the session's hold on the connection: it disposes what the engine opened, closes a caller's
 // connection the engine had to open, and does nothing to a connection the caller handed over open.
-internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnection connection, Func<ValueTask> release, bool readOnly) : DatabaseSession
+// setup starts every migration from the same session state (PostgresSessionState); restore, for a caller's
+// connection, puts its own settings back at the end.
+internal sealed class PostgresSession(
+    PostgresProvider provider,
+    NpgsqlConnection connection,
+    Func<ValueTask> release,
+    bool readOnly,
+    IReadOnlyList<string> setup,
+    Func<CancellationToken, Task>? restore) : DatabaseSession
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly PostgresHistoryTable _history = (PostgresHistoryTable)provider.History;
@@ -157,6 +165,11 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
     private async Task RunAsBatchAsync(PreparedMigration migration, HistoryEntry entry, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var sql in setup)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        }
+
         foreach (var statement in migration.Statements)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(statement.Text));
@@ -167,7 +180,7 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) is var index && index >= 0 && index < migration.Statements.Count)
+        catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) - setup.Count is var index && index >= 0 && index < migration.Statements.Count)
         {
             throw Failure(index, e);
         }
@@ -176,6 +189,11 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
     /// <summary>A statement per round trip, for connections the caller opened without IncludeFailedBatchedCommand.</summary>
     private async Task RunOneByOneAsync(PreparedMigration migration, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
+        foreach (var sql in setup)
+        {
+            await ExecuteAsync(sql, transaction, cancellationToken);
+        }
+
         for (var i = 0; i < migration.Statements.Count; i++)
         {
             try
@@ -238,7 +256,20 @@ internal sealed class PostgresSession(PostgresProvider provider, NpgsqlConnectio
         $"REVOKE INSERT, UPDATE, DELETE ON {historyTable} FROM {grantee}",
     ];
 
-    public override ValueTask DisposeAsync() => release();
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (restore is not null && connection.State == System.Data.ConnectionState.Open)
+            {
+                await restore(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await release();
+        }
+    }
 
     private async Task ApplyWithoutTransactionAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {

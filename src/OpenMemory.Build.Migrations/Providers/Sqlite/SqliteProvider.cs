@@ -31,9 +31,10 @@ internal sealed class SqliteProvider : DatabaseProvider
 
     public string DatabasePath => _connection.DataSource;
 
+    public bool IsInMemory => DatabasePath is "" or ":memory:" || _connection.Mode == SqliteOpenMode.Memory;
+
     public override string Target => $"SQLite database '{DatabasePath}'";
 
-    public override string BeginTransactionSql => "BEGIN IMMEDIATE;";
 
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ internal sealed class SqliteProvider : DatabaseProvider
             Pooling = false,
             DefaultTimeout = (int)Math.Ceiling(_busyTimeout.TotalSeconds),
         };
-        var inMemory = DatabasePath is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory;
+        var inMemory = IsInMemory;
         if (readOnly)
         {
             if (!inMemory && !File.Exists(DatabasePath))
@@ -88,24 +89,10 @@ internal sealed class SqliteProvider : DatabaseProvider
             throw new MigrationException(Errors.CannotOpenSqlite(DatabasePath, SqliteErrors.Message(e)));
         }
 
-        return new SqliteSession(this, connection);
+        return new SqliteSession(this, connection, readOnly);
     }
 
-    public override IEnumerable<string> PreviewPreamble()
-    {
-        yield return History.CreateSql + ";";
-    }
-
-    public override string? Render(SqlStatement statement, DatabaseSession? session)
-    {
-        if (SqliteColumnGuard.Match(statement.Text) is not { } guard)
-        {
-            return statement.Text;
-        }
-
-        var exists = session is SqliteSession sqlite && sqlite.ColumnExists(guard.Schema, guard.Table, guard.Column);
-        return exists ? null : guard.Rewritten;
-    }
+    internal override Scripts.ScriptDialect Script => new SqliteScriptDialect(History);
 
     public override bool TryMapException(Exception exception, out MigrationDiagnostic diagnostic)
     {

@@ -6,7 +6,7 @@ using OpenMemory.Build.Migrations.History;
 
 namespace OpenMemory.Build.Migrations.Providers.Sqlite;
 
-internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection connection, Action? restore = null) : DatabaseSession
+internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection connection, bool readOnly, Action? restore = null) : DatabaseSession
 {
     private readonly HistoryTable _history = provider.History;
     private SqliteTransaction? _transaction;
@@ -27,7 +27,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         var queryOnly = Pragma(connection, "query_only");
         Pragma(connection, $"busy_timeout = {(int)busyTimeout.TotalMilliseconds}");
         Pragma(connection, $"query_only = {(readOnly ? 1 : queryOnly)}");
-        return new SqliteSession(provider, connection, () =>
+        return new SqliteSession(provider, connection, readOnly, () =>
         {
             Pragma(connection, $"busy_timeout = {busy}");
             Pragma(connection, $"query_only = {queryOnly}");
@@ -114,30 +114,48 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.CompletedTask;
     }
 
-    // Each migration takes SQLite's write lock (BEGIN IMMEDIATE) and re-checks the history inside it: a crash
-    // releases that lock with the process, so no run-level lock is needed and none can be orphaned.
-    public override Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+    // Apply runs hold the file lock of SqliteRunLock; each migration also takes SQLite's write lock (BEGIN IMMEDIATE)
+    // and re-checks the history inside it. Both die with the process, so none can be orphaned.
+    public override async Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken) =>
+        readOnly || provider.IsInMemory
+            ? (IAsyncDisposable)NoLock.Instance
+            : await SqliteRunLock.AcquireAsync(provider.DatabasePath, timeout, cancellationToken);
 
     public override Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        if (migration.Script.NoTransaction)
+        var foreignKeysWereOn = Pragma(connection, "foreign_keys") == 1;
+        Execute(SqliteForeignKeys.Off);
+        try
         {
-            return Task.FromResult(ApplyWithoutTransaction(migration, entry, stopwatch, cancellationToken));
+            return Task.FromResult(migration.Script.NoTransaction
+                ? ApplyWithoutTransaction(migration, entry, stopwatch, cancellationToken)
+                : ApplyInTransaction(migration, entry, stopwatch, cancellationToken));
         }
+        finally
+        {
+            if (foreignKeysWereOn && _transaction is null)
+            {
+                Execute("PRAGMA foreign_keys = ON");
+            }
+        }
+    }
 
+    private ApplyOutcome ApplyInTransaction(PreparedMigration migration, HistoryEntry entry, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
         using var transaction = BeginImmediate();
         if (IsRecorded(entry))
         {
-            return Task.FromResult(ApplyOutcome.AlreadyApplied);
+            return ApplyOutcome.AlreadyApplied;
         }
 
+        ExecuteAll(SqliteForeignKeys.Snapshot);
         RunStatements(migration, cancellationToken);
+        CheckForeignKeys(migration);
         Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
         cancellationToken.ThrowIfCancellationRequested();
         Commit();
-        return Task.FromResult(ApplyOutcome.Applied);
+        return ApplyOutcome.Applied;
     }
 
     public override Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
@@ -163,6 +181,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return connection.DisposeAsync();
     }
 
+    // Runs under the run lock, so no other run can be between the history check and the history row.
     private ApplyOutcome ApplyWithoutTransaction(PreparedMigration migration, HistoryEntry entry, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         if (IsRecorded(entry))
@@ -170,16 +189,52 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             return ApplyOutcome.AlreadyApplied;
         }
 
+        ExecuteAll(SqliteForeignKeys.Snapshot);
         RunStatements(migration, cancellationToken);
+        CheckForeignKeys(migration);
         using var transaction = BeginImmediate();
-        if (IsRecorded(entry))
-        {
-            return ApplyOutcome.AlreadyApplied;
-        }
-
         Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
         Commit();
         return ApplyOutcome.Applied;
+    }
+
+    /// <summary>Fails the migration when it left rows pointing at no parent row that were not there before.</summary>
+    private void CheckForeignKeys(PreparedMigration migration)
+    {
+        var broken = new List<(string Child, string Parent, long Count)>();
+        using (var command = Command(SqliteForeignKeys.NewViolations))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                broken.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        if (broken.Count == 0)
+        {
+            Execute(SqliteForeignKeys.DropSnapshot);
+            return;
+        }
+
+        var details = broken.Select(b => $"{b.Count} row(s) of '{b.Child}' point at no row of '{b.Parent}' (rowid {string.Join(", ", OrphanRowIds(b.Child, b.Parent))}{(b.Count > 5 ? ", ..." : "")})");
+        throw new MigrationException(Errors.ForeignKeyViolation(migration.Script.Path, migration.Script.Version.Text,
+            string.Join("; ", details), migration.Script.NoTransaction));
+    }
+
+    private IEnumerable<string> OrphanRowIds(string child, string parent)
+    {
+        using var command = Command(SqliteForeignKeys.OrphanRows);
+        command.Parameters.AddWithValue("$child", child);
+        command.Parameters.AddWithValue("$parent", parent);
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.IsDBNull(0) ? "none" : reader.GetValue(0).ToString()!);
+        }
+
+        return ids;
     }
 
     private void RunStatements(PreparedMigration migration, CancellationToken cancellationToken)
@@ -190,10 +245,15 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         for (var i = 0; i < statements.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var sql = provider.Render(statements[i], this);
-            if (sql is null)
+            var sql = statements[i].Text;
+            if (SqliteColumnGuard.Match(sql) is { } guard)
             {
-                continue;
+                if (ColumnExists(guard.Schema, guard.Table, guard.Column))
+                {
+                    continue;
+                }
+
+                sql = guard.Rewritten;
             }
 
             using var command = Command(sql);
@@ -217,7 +277,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         }
     }
 
-    public bool ColumnExists(string? schema, string table, string column)
+    private bool ColumnExists(string? schema, string table, string column)
     {
         using var command = Command("SELECT 1 FROM pragma_table_info($table, $schema) WHERE name = $column COLLATE NOCASE");
         command.Parameters.AddWithValue("$table", table);
@@ -244,6 +304,14 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         _transaction!.Commit();
         _transaction.Dispose();
         _transaction = null;
+    }
+
+    private void ExecuteAll(IEnumerable<string> statements)
+    {
+        foreach (var sql in statements)
+        {
+            Execute(sql);
+        }
     }
 
     private void Execute(string sql)

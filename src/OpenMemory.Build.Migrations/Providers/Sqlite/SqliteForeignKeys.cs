@@ -1,0 +1,45 @@
+namespace OpenMemory.Build.Migrations.Providers.Sqlite;
+
+/// <summary>
+/// SQLite's procedure for schema changes (sqlite.org/lang_altertable.html): foreign keys off on the connection
+/// before the migration's transaction, so that dropping a parent during a table rebuild fires no ON DELETE action;
+/// then, before commit, no foreign key may be broken that was not broken before. Apply and both scripts run this SQL.
+/// </summary>
+internal static class SqliteForeignKeys
+{
+    /// <summary>Outside the transaction: inside one, SQLite ignores the pragma.</summary>
+    public const string Off = "PRAGMA foreign_keys = OFF";
+
+    private const string Violations =
+        "SELECT \"table\" AS child, parent, count(*) AS violations FROM pragma_foreign_key_check GROUP BY \"table\", parent";
+
+    /// <summary>Violations the database already had; a migration is not blamed for those.</summary>
+    public static readonly IReadOnlyList<string> Snapshot =
+    [
+        "DROP TABLE IF EXISTS temp.omb_foreign_keys_before",
+        $"CREATE TEMP TABLE omb_foreign_keys_before AS {Violations}",
+    ];
+
+    /// <summary>Child table, parent table and count of each kind of violation the migration added.</summary>
+    public const string NewViolations =
+        $"SELECT now.child, now.parent, now.violations - coalesce(before.violations, 0) FROM ({Violations}) AS now " +
+        "LEFT JOIN temp.omb_foreign_keys_before AS before ON before.child = now.child AND before.parent = now.parent " +
+        "WHERE now.violations > coalesce(before.violations, 0)";
+
+    public const string DropSnapshot = "DROP TABLE temp.omb_foreign_keys_before";
+
+    /// <summary>Rows of one child table that point at no row of the parent.</summary>
+    public const string OrphanRows = "SELECT rowid FROM pragma_foreign_key_check($child) WHERE parent = $parent LIMIT 5";
+
+    /// <summary>
+    /// The check as a script runs it: sqlite3 has no conditionals, so a CHECK constraint fails the statement, and
+    /// with -bail the whole transaction, when the migration broke a foreign key.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ScriptCheck =
+    [
+        "CREATE TEMP TABLE omb_foreign_key_check (new_foreign_key_violations INTEGER CHECK (new_foreign_key_violations = 0))",
+        $"INSERT INTO temp.omb_foreign_key_check SELECT count(*) FROM ({NewViolations})",
+        "DROP TABLE temp.omb_foreign_key_check",
+        DropSnapshot,
+    ];
+}

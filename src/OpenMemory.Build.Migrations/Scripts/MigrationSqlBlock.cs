@@ -1,0 +1,49 @@
+using System.Text;
+using OpenMemory.Build.Migrations.History;
+using OpenMemory.Build.Migrations.Providers;
+
+namespace OpenMemory.Build.Migrations.Scripts;
+
+/// <summary>
+/// The SQL of one migration in a script: its settings, its transaction, its statements, its checks and its history
+/// row. The preview and both deploy scripts write each migration with this, and only this.
+/// </summary>
+internal static class MigrationSqlBlock
+{
+    public static void Append(StringBuilder sql, DatabaseProvider provider, PreparedMigration migration, HistoryEntry entry, string scratchFile)
+    {
+        var dialect = provider.Script;
+        var script = migration.Script;
+        sql.Append("-- Migration ").Append(script.Title.ReplaceLineEndings(" ")).Append(" (").Append(script.FileName).Append(", sha256 ").Append(script.Checksum).Append(")\n");
+        Lines(sql, dialect.BeforeTransaction);
+        if (script.NoTransaction)
+        {
+            sql.Append("-- runs outside a transaction (omb:no-transaction)\n");
+        }
+        else
+        {
+            sql.Append(dialect.Begin).Append('\n');
+        }
+
+        Lines(sql, dialect.Setup);
+        foreach (var statement in migration.Statements)
+        {
+            sql.Append(dialect.Statement(statement, scratchFile)).Append('\n');
+        }
+
+        Lines(sql, dialect.BeforeRecord);
+        sql.Append(provider.History.InsertSql(entry)).Append(";\n");
+        if (!script.NoTransaction)
+        {
+            sql.Append(dialect.Commit).Append('\n');
+        }
+    }
+
+    public static void Lines(StringBuilder sql, IEnumerable<string> statements)
+    {
+        foreach (var statement in statements)
+        {
+            sql.Append(statement).Append(";\n");
+        }
+    }
+}

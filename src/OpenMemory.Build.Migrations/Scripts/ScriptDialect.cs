@@ -1,0 +1,32 @@
+using OpenMemory.Build.Migrations.Sql;
+
+namespace OpenMemory.Build.Migrations.Scripts;
+
+/// <summary>
+/// What one provider's scripts (preview and deploy) write around and inside each migration. Each part is the SQL
+/// that Apply runs at the same point, so a script run by the database's own client does what Apply does.
+/// </summary>
+internal abstract class ScriptDialect
+{
+    public abstract string Begin { get; }
+
+    public string Commit => "COMMIT;";
+
+    /// <summary>Creates what a run writes into (schema, history table) when missing.</summary>
+    public abstract IEnumerable<string> Preamble { get; }
+
+    /// <summary>Before the migration's transaction starts (settings that cannot change inside one).</summary>
+    public virtual IEnumerable<string> BeforeTransaction => [];
+
+    /// <summary>First thing inside the migration's transaction (or before its statements, without one).</summary>
+    public virtual IEnumerable<string> Setup => [];
+
+    /// <summary>After the migration's statements, before its history row.</summary>
+    public virtual IEnumerable<string> BeforeRecord => [];
+
+    /// <summary>
+    /// One statement of the migration as the script runs it. <paramref name="scratchFile"/> is a file the client may
+    /// write and read back, for decisions that depend on what the statements before it did.
+    /// </summary>
+    public virtual string Statement(SqlStatement statement, string scratchFile) => SqlLiteral.Terminated(statement.Text);
+}

@@ -1,0 +1,242 @@
+using OpenMemory.Build.Migrations.Tests.Infrastructure;
+using OpenMemory.Build.Testing;
+
+namespace OpenMemory.Build.Migrations.Tests.Behaviour;
+
+/// <summary>
+/// README's promises, written once and run on every provider (one subclass each). Every database a test uses is
+/// a real SQLite file or a real database of the throwaway PostgreSQL cluster.
+/// </summary>
+public abstract class MigrationBehaviourSuite : IDisposable
+{
+    protected MigrationWorkspace Workspace { get; } = new();
+
+    private readonly TempDirectory _scratch = new("omb-behaviour");
+
+    /// <summary>A new, empty database of the provider under test.</summary>
+    protected abstract TestDatabase NewDatabase();
+
+    [Fact]
+    public void A_one_byte_edit_to_an_applied_migration_fails_with_OMB3001_and_changes_nothing()
+    {
+        var database = NewDatabase();
+        var file = Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO items VALUES (1, 'a');\n");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        Workspace.Add("002_more.sql", "CREATE TABLE more (id INTEGER);");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("'a'", "'b'"));
+        var schema = database.Schema();
+        var history = database.History();
+
+        var result = Workspace.Run(database.Options());
+
+        Assert.Equal("OMB3001", Assert.Single(result.Errors).Code);
+        Assert.Equal(file, result.Errors.Single().File);
+        Assert.Equal(schema, database.Schema());
+        Assert.Equal(history, database.History());
+    }
+
+    [Fact]
+    public void Line_endings_and_a_byte_order_mark_are_not_changes()
+    {
+        var database = NewDatabase();
+        var file = Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);\nINSERT INTO items VALUES (1);\n");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("CREATE TABLE items (id INTEGER);\r\nINSERT INTO items VALUES (1);\r\n")]);
+
+        var again = Workspace.Run(database.Options(MigrationMode.Verify));
+
+        Assert.True(again.Succeeded, Workspace.Explain(again));
+        Assert.Equal(0, again.PendingCount);
+    }
+
+    [Fact]
+    public void Modules_sharing_a_database_keep_separate_histories()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_notes.sql", "CREATE TABLE notes (id INTEGER);");
+        Assert.True(Workspace.Run(database.Options(module: "notes")).Succeeded, Workspace.Log.Text);
+        Workspace.Remove("001_notes.sql");
+        Workspace.Add("001_tags.sql", "CREATE TABLE tags (id INTEGER);");
+        Workspace.Add("002_tag_names.sql", "ALTER TABLE tags ADD COLUMN name TEXT;");
+
+        var tags = Workspace.Run(database.Options(module: "tags"));
+
+        Assert.True(tags.Succeeded, Workspace.Explain(tags));
+        Assert.Equal(2, tags.AppliedNowCount);
+        Assert.Equal(3, database.History().Count);
+        Assert.Single(database.History(), row => row.StartsWith("notes 001 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Eight_runs_at_once_apply_every_migration_exactly_once_with_or_without_a_transaction()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_runs.sql", "CREATE TABLE runs (migration TEXT);");
+        Workspace.Add("002_outside.sql", "-- omb:no-transaction\nINSERT INTO runs VALUES ('002');\nCREATE TABLE slow_a (id INTEGER);\n");
+        Workspace.Add("003_inside.sql", "INSERT INTO runs VALUES ('003');");
+        Workspace.Add("004_outside_again.sql", "-- omb:no-transaction\nINSERT INTO runs VALUES ('004');\n");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            new Migrator().MigrateAsync(Workspace.MigrationsFolder, database.Options()))));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join('\n', r.Diagnostics)));
+        Assert.Equal(4, results.Sum(r => r.AppliedNowCount));
+        foreach (var version in new[] { "002", "003", "004" })
+        {
+            Assert.Equal(1, database.Count($"SELECT count(*) FROM {database.Table("runs")} WHERE migration = '{version}'"));
+        }
+
+        Assert.Equal(4, database.History().Count);
+    }
+
+    public static TheoryData<string, int> Fixtures => new()
+    {
+        { "sample", 0 },
+        { "sample", 1 },
+        { "guarded columns", 0 },
+        { "guarded columns", 2 },
+        { "no transaction", 0 },
+        { "data and indexes", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Preview_and_deploy_scripts_give_the_same_schema_and_history_as_apply(string fixture, int appliedBefore)
+    {
+        AssertScriptsMatchApply(ForProvider(Fixture(fixture)), appliedBefore);
+    }
+
+    [Theory]
+    [InlineData("baseline version")]
+    [InlineData("schema_version")]
+    public void Deploy_scripts_honour_baselines_as_apply_does(string how)
+    {
+        // A populated v1.1 OpenMemory database that no migration tool of ours has seen: 1.1.0 is in place, with rows.
+        var files = ForProvider(SampleFiles());
+        AssertScriptsMatchApply(files, appliedBefore: 0, baseline: how == "baseline version" ? "1.1.0" : null, setup: database =>
+        {
+            var v11 = files.Where(f => f.Name.StartsWith("1.1.0", StringComparison.Ordinal)).Select(f => f.Sql).Single();
+            if (database is PostgresTestDatabase postgres)
+            {
+                database.Execute($"CREATE SCHEMA \"{postgres.SchemaName}\"");
+            }
+
+            database.Execute(Expand(database, v11));
+            database.Execute($"INSERT INTO {database.Table(MemoriesTable(database))} (id, content, primary_sector, created_at, updated_at) VALUES ('m1', 'kept', 'semantic', 1, 1)");
+            if (how == "schema_version")
+            {
+                database.Execute($"CREATE TABLE {database.Table("schema_version")} (version TEXT PRIMARY KEY, applied_at BIGINT); INSERT INTO {database.Table("schema_version")} VALUES ('1.1.0', 1)");
+            }
+        }, check: database => Assert.Equal(1, database.Count($"SELECT count(*) FROM {database.Table(MemoriesTable(database))} WHERE content = 'kept'")));
+    }
+
+    /// <summary>
+    /// Three databases in the same state: one migrated by Apply, one by running the preview script with the
+    /// database's own client, one by the deploy script. All three must end with the same schema and history,
+    /// and a second deploy must change nothing.
+    /// </summary>
+    protected void AssertScriptsMatchApply(IReadOnlyList<(string Name, string Sql)> files, int appliedBefore, string? baseline = null,
+        Action<TestDatabase>? setup = null, Action<TestDatabase>? check = null)
+    {
+        var databases = Enumerable.Range(0, 3).Select(_ => NewDatabase()).ToList();
+        foreach (var database in databases)
+        {
+            setup?.Invoke(database);
+            if (appliedBefore > 0)
+            {
+                using var earlier = new MigrationWorkspace();
+                foreach (var (name, sql) in files.Take(appliedBefore))
+                {
+                    earlier.Add(name, sql);
+                }
+
+                var result = earlier.Run(database.Options());
+                Assert.True(result.Succeeded, earlier.Explain(result));
+            }
+        }
+
+        foreach (var (name, sql) in files)
+        {
+            Workspace.Add(name, sql);
+        }
+
+        var (applied, previewed, deployed) = (databases[0], databases[1], databases[2]);
+        var apply = Workspace.Run(TestDatabase.WithBaseline(applied.Options(), baseline));
+        Assert.True(apply.Succeeded, Workspace.Explain(apply));
+
+        var previewOptions = TestDatabase.WithBaseline(previewed.Options(MigrationMode.Preview), baseline);
+        var preview = Workspace.Run(previewOptions);
+        Assert.True(preview.Succeeded, Workspace.Explain(preview));
+        var ran = previewed.RunScript(previewOptions.PreviewFile!);
+        Assert.True(ran.Succeeded, ran.Output + "\n" + File.ReadAllText(previewOptions.PreviewFile!));
+
+        var folder = _scratch.Combine($"deploy-{Guid.NewGuid():N}");
+        var written = deployed.WriteDeployScript(Workspace, folder, baseline: baseline);
+        Assert.True(written.Succeeded, string.Join('\n', written.Diagnostics));
+        var deploy = deployed.RunDeployScript(folder);
+        Assert.True(deploy.Succeeded, deploy.Output + "\n" + File.ReadAllText(written.Path));
+
+        var schema = applied.Schema();
+        var history = applied.History();
+        Assert.NotEmpty(history);
+        Assert.Equal(schema, previewed.Schema());
+        Assert.Equal(history, previewed.History());
+        Assert.Equal(schema, deployed.Schema());
+        Assert.Equal(history, deployed.History());
+        foreach (var database in databases)
+        {
+            check?.Invoke(database);
+        }
+
+        var again = deployed.RunDeployScript(folder);
+        Assert.True(again.Succeeded, again.Output);
+        Assert.Equal(schema, deployed.Schema());
+        Assert.Equal(history, deployed.History());
+    }
+
+    /// <summary>The neutral files and this provider's variants, as the engine picks them.</summary>
+    protected List<(string Name, string Sql)> ForProvider(IEnumerable<(string Name, string Sql)> files)
+    {
+        var provider = NewDatabase().Provider;
+        var others = new[] { ".sqlite.sql", ".postgres.sql" }.Where(tag => tag != $".{provider}.sql");
+        return [.. files.Where(f => !others.Any(tag => f.Name.EndsWith(tag, StringComparison.Ordinal)))];
+    }
+
+    private static List<(string Name, string Sql)> SampleFiles() =>
+        [.. Directory.GetFiles(RepositoryPaths.SampleMigrations, "*.sql").Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllText(f)))];
+
+    private static string MemoriesTable(TestDatabase database) => "memories";
+
+    private static string Expand(TestDatabase database, string sql) =>
+        Templating.TemplateExpander.Expand(sql, database.Provider == "sqlite"
+            ? new Templating.TemplateScope(name => name, "main")
+            : new Templating.TemplateScope(name => $"\"{((PostgresTestDatabase)database).SchemaName}\".\"{name}\"", $"\"{((PostgresTestDatabase)database).SchemaName}\""), "setup").Text;
+
+    private static List<(string Name, string Sql)> Fixture(string name) => name switch
+    {
+        "sample" => SampleFiles(),
+        "guarded columns" =>
+        [
+            ("001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO people (id, name) VALUES (1, 'ada'), (2, 'grace');"),
+            ("002_email.sql", "ALTER TABLE people ADD COLUMN email TEXT;"),
+            ("003_email_again.sql", "ALTER TABLE people ADD COLUMN IF NOT EXISTS email TEXT;\nALTER TABLE people ADD COLUMN IF NOT EXISTS phone TEXT;\nALTER TABLE people ADD COLUMN IF NOT EXISTS phone TEXT;\nUPDATE people SET phone = 'n/a';"),
+        ],
+        "no transaction" =>
+        [
+            ("001_events.sql", "CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT);"),
+            ("002_index.sql", "-- omb:no-transaction\nCREATE INDEX events_kind ON events (kind);\n"),
+        ],
+        _ =>
+        [
+            ("001_orders.sql", "CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER NOT NULL);\nINSERT INTO orders (id, total) VALUES (1, 10), (2, 20), (3, 30);"),
+            ("002_index.sql", "CREATE INDEX orders_total ON orders (total);\nUPDATE orders SET total = total * 2 WHERE id > 1;"),
+            ("003_lines.sql", "CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders (id), qty INTEGER);\nINSERT INTO lines (id, order_id, qty) VALUES (1, 1, 2), (2, 3, 1);"),
+        ],
+    };
+
+    public void Dispose()
+    {
+        Workspace.Dispose();
+        _scratch.Dispose();
+    }
+}

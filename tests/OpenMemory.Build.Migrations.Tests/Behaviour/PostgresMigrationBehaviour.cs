@@ -1,0 +1,9 @@
+using OpenMemory.Build.Migrations.Tests.Infrastructure;
+
+namespace OpenMemory.Build.Migrations.Tests.Behaviour;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMigrationBehaviour(PostgresFixture fixture) : MigrationBehaviourSuite
+{
+    protected override TestDatabase NewDatabase() => new PostgresTestDatabase(fixture.Server, fixture.Server.CreateDatabase(), "app");
+}
