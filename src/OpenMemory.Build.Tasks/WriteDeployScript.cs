@@ -25,6 +25,8 @@ public sealed class WriteDeployScript : MSBuildTask
 
     public string? BaselineVersion { get; set; }
 
+    public string? AppRole { get; set; }
+
     /// <summary>Legacy history table the script adopts when the module has none (OpenMemory's schema_version); empty turns it off.</summary>
     public string? LegacyHistoryTable { get; set; }
 
@@ -44,6 +46,7 @@ public sealed class WriteDeployScript : MSBuildTask
             AllowPublicSchema = AllowPublicSchema,
             TableMap = ConnectionResolver.ResolveTableMap(MSBuildMigrations.TableMap(Tables), Environment.GetEnvironmentVariable),
             BaselineVersion = BaselineVersion,
+            AppRole = ConnectionResolver.ResolveAppRole(AppRole, Environment.GetEnvironmentVariable),
             LegacyHistoryTable = string.IsNullOrWhiteSpace(LegacyHistoryTable) ? null : LegacyHistoryTable.Trim(),
         };
         var written = DeployScript.Write(MSBuildMigrations.Source(Migrations), options, OutputFolder);

@@ -13,13 +13,12 @@ internal static class PostgresDeployScript
     public static string Render(PostgresProvider provider, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline)
     {
         var history = provider.History;
-        var lockKey = AdvisoryLockKey.For("run", provider.Schema, module);
         var sql = new StringBuilder();
         sql.Append("-- OpenMemory.Build deploy script: module '").Append(module).Append("', schema \"").Append(provider.Schema).Append("\".\n");
         sql.Append("-- Idempotent: applies only the migrations this database has not recorded. Run with:\n");
         sql.Append("--   psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f deploy.postgres.sql\n");
         sql.Append("\\set ON_ERROR_STOP on\n");
-        sql.Append("SELECT pg_advisory_lock(").Append(lockKey).Append(");\n");
+        MigrationSqlBlock.Lines(sql, provider.Script.LockRun(module));
         MigrationSqlBlock.Lines(sql, provider.Script.Preamble);
         if (baseline.IsNeeded)
         {
@@ -35,7 +34,9 @@ internal static class PostgresDeployScript
             sql.Append("\\endif\n");
         }
 
-        sql.Append("\nSELECT pg_advisory_unlock(").Append(lockKey).Append(");\n");
+        sql.Append('\n');
+        MigrationSqlBlock.Lines(sql, provider.Script.Finish);
+        MigrationSqlBlock.Lines(sql, provider.Script.UnlockRun(module));
         return sql.ToString();
     }
 

@@ -14,6 +14,7 @@ internal static class PreviewScriptWriter
         var sql = new StringBuilder();
         sql.Append("-- OpenMemory.Build preview: module '").Append(options.Module).Append("' on ").Append(provider.Target).Append('\n');
         sql.Append("-- ").Append(pending.Count).Append(" pending migration(s). Nothing of this has been run.\n\n");
+        MigrationSqlBlock.Lines(sql, provider.Script.LockRun(options.Module));
         MigrationSqlBlock.Lines(sql, provider.Script.Preamble);
         sql.Append('\n');
         if (baselines.Count > 0)
@@ -28,6 +29,9 @@ internal static class PreviewScriptWriter
             MigrationSqlBlock.Append(sql, provider, migration, entry, scratchFile);
             sql.Append('\n');
         }
+
+        MigrationSqlBlock.Lines(sql, provider.Script.Finish);
+        MigrationSqlBlock.Lines(sql, provider.Script.UnlockRun(options.Module));
 
         return sql.ToString();
     }

@@ -15,6 +15,14 @@ internal abstract class ScriptDialect
     /// <summary>Creates what a run writes into (schema, history table) when missing.</summary>
     public abstract IEnumerable<string> Preamble { get; }
 
+    /// <summary>The run lock Apply holds for the whole run, where SQL can take it.</summary>
+    public virtual IEnumerable<string> LockRun(string module) => [];
+
+    public virtual IEnumerable<string> UnlockRun(string module) => [];
+
+    /// <summary>After the last migration, what Apply does at the end of a run (grants to the application role).</summary>
+    public virtual IEnumerable<string> Finish => [];
+
     /// <summary>Before the migration's transaction starts (settings that cannot change inside one).</summary>
     public virtual IEnumerable<string> BeforeTransaction => [];
 

@@ -127,7 +127,7 @@ internal sealed class PostgresProvider : DatabaseProvider
     // the advisory lock, instead of running on until the statement ends.
     private const string ConnectionCheckInterval = "SET client_connection_check_interval = 1000";
 
-    internal override Scripts.ScriptDialect Script => new PostgresScriptDialect(Schema, (PostgresHistoryTable)History);
+    internal override Scripts.ScriptDialect Script => new PostgresScriptDialect(Schema, (PostgresHistoryTable)History, AppRole);
 
     public override bool TryMapException(Exception exception, out MigrationDiagnostic diagnostic)
     {

@@ -4,11 +4,19 @@ using OpenMemory.Build.Migrations.Sql;
 namespace OpenMemory.Build.Migrations.Providers.Postgres;
 
 /// <summary>Scripts for psql: the schema and history first, and each migration from the same session state.</summary>
-internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable history) : ScriptDialect
+internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable history, string? appRole) : ScriptDialect
 {
     public override string Begin => "BEGIN;";
 
     public override IEnumerable<string> Preamble => [$"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(schema)}", history.CreateSql];
 
     public override IEnumerable<string> Setup => PostgresSessionState.ResetFor(schema);
+
+    public override IEnumerable<string> LockRun(string module) => [$"SELECT pg_advisory_lock({AdvisoryLockKey.For("run", schema, module)})"];
+
+    public override IEnumerable<string> UnlockRun(string module) => [$"SELECT pg_advisory_unlock({AdvisoryLockKey.For("run", schema, module)})"];
+
+    public override IEnumerable<string> Finish => appRole is null
+        ? []
+        : PostgresSession.GrantStatements(SqlLiteral.Identifier(schema), SqlLiteral.Identifier(appRole), history.QualifiedName);
 }
