@@ -47,6 +47,22 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
     }
 
     [Fact]
+    public void An_edit_that_keeps_the_length_and_the_timestamp_is_still_caught_in_a_reused_node()
+    {
+        // Both builds run in this process, as builds in a reused MSBuild node or an IDE do.
+        var file = _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (1);\n");
+        Assert.True(_project.Build().Succeeded);
+        var written = File.GetLastWriteTimeUtc(file);
+        File.WriteAllText(file, "CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (2);\n");
+        File.SetLastWriteTimeUtc(file, written);
+
+        var outcome = _project.Build();
+
+        Assert.False(outcome.Succeeded, outcome.Log);
+        Assert.Contains(outcome.Errors, e => e.Code == "OMB3001" && e.File == file);
+    }
+
+    [Fact]
     public void A_failing_statement_is_an_msbuild_error_at_its_file_and_line()
     {
         _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");

@@ -89,6 +89,23 @@ public abstract class MigrationBehaviourSuite : IDisposable
         Assert.Equal(4, database.History().Count);
     }
 
+    [Fact]
+    public void A_failing_migration_without_a_transaction_says_which_statements_completed()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_a.sql", "CREATE TABLE a (id INTEGER);");
+        var file = Workspace.Add("002_outside.sql", "-- omb:no-transaction\nINSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2);\nINSERT INTO missing_table VALUES (3);\n");
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4016", file, 4), (error.Code, error.File, error.Line));
+        Assert.Contains("statements 1 to 2 completed and stay in place", error.Message);
+        Assert.DoesNotContain("rolled back:", error.Message.Replace("nothing was rolled back:", ""));
+        Assert.Equal(2, database.Count($"SELECT count(*) FROM {database.Table("a")}"));
+        Assert.Single(database.History());
+    }
+
     public static TheoryData<string, int> Fixtures => new()
     {
         { "sample", 0 },

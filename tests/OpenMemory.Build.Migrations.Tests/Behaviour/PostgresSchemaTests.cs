@@ -43,12 +43,15 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture) : IDisposable
             SELECT pg_catalog.set_config('search_path', '', false);
             SET myapp.tenant = 'acme';
             CREATE TABLE app.dumped (id integer NOT NULL);
+            SET statement_timeout = '5min';
+            SET ROLE app_user;
             """),
         ("020_after_dump.sql", """
             CREATE TABLE after_dump (id int, note citext);
             UPDATE tickets SET title = 'second' WHERE ticket_count(user_id) = 1;
             DO $$ BEGIN
-              IF current_setting('lock_timeout') <> '0' OR current_setting('myapp.tenant', true) <> '' THEN RAISE EXCEPTION 'settings leaked from the migration before'; END IF;
+              IF current_setting('lock_timeout') <> '0' OR current_setting('statement_timeout') <> '0' OR current_setting('myapp.tenant', true) <> ''
+                 OR current_user <> session_user THEN RAISE EXCEPTION 'settings leaked from the migration before'; END IF;
               IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory') THEN RAISE EXCEPTION 'the run lock was lost'; END IF;
             END $$;
             """),

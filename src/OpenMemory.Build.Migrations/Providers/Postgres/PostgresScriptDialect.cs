@@ -12,6 +12,8 @@ internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable 
 
     public override IEnumerable<string> Setup => PostgresSessionState.ResetFor(schema);
 
+    public override IEnumerable<string> BeforeRecord => PostgresSessionState.BeforeRecord;
+
     public override IEnumerable<string> LockRun(string module) => [$"SELECT pg_advisory_lock({AdvisoryLockKey.For("run", schema, module)})"];
 
     public override IEnumerable<string> UnlockRun(string module) => [$"SELECT pg_advisory_unlock({AdvisoryLockKey.For("run", schema, module)})"];

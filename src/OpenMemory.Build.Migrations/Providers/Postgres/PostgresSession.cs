@@ -154,7 +154,7 @@ internal sealed class PostgresSession(
         else
         {
             await RunOneByOneAsync(migration, transaction, cancellationToken);
-            await ExecuteAsync(_history.InsertSql(entry), transaction, cancellationToken);
+            await RecordAsync(entry, transaction, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -173,6 +173,11 @@ internal sealed class PostgresSession(
         foreach (var statement in migration.Statements)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(statement.Text));
+        }
+
+        foreach (var sql in PostgresSessionState.BeforeRecord)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_history.InsertSql(entry)));
@@ -277,7 +282,17 @@ internal sealed class PostgresSession(
         await RunOneByOneAsync(migration, null, cancellationToken);
 
         // Written only after the last statement succeeded.
-        await ExecuteAsync(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }), null, cancellationToken);
+        await RecordAsync(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }, null, cancellationToken);
+    }
+
+    private async Task RecordAsync(HistoryEntry entry, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        foreach (var sql in PostgresSessionState.BeforeRecord)
+        {
+            await ExecuteAsync(sql, transaction, cancellationToken);
+        }
+
+        await ExecuteAsync(_history.InsertSql(entry), transaction, cancellationToken);
     }
 
     private static StatementFailedException Failure(int index, PostgresException e) =>

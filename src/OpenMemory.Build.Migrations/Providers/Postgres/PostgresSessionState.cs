@@ -26,6 +26,9 @@ internal static class PostgresSessionState
         ];
     }
 
+    /// <summary>The history row is written as the migrating role, whatever role the migration switched to.</summary>
+    public static readonly IReadOnlyList<string> BeforeRecord = ["RESET SESSION AUTHORIZATION", "RESET ROLE"];
+
     /// <summary>
     /// The settings a caller's connection carries now (its SET commands and role), to put back after the run, so
     /// that a connection handed to the engine comes back as it was.
