@@ -19,7 +19,7 @@ internal static class ConsumerProject
                 <MigrationModule>bench</MigrationModule>
                 <MigrationSchema>public</MigrationSchema>
                 <MigrationAllowPublicSchema>true</MigrationAllowPublicSchema>
-                <MigrationsUseLockFile>false</MigrationsUseLockFile>
+                <MigrationUseLockFile>false</MigrationUseLockFile>
                 <BaseIntermediateOutputPath>obj/</BaseIntermediateOutputPath>
                 <EnableDefaultMigrationItems>false</EnableDefaultMigrationItems>
                 {(sdkStyle ? "<TargetFramework>net10.0</TargetFramework><EnableDefaultItems>false</EnableDefaultItems>" : "")}

@@ -6,7 +6,7 @@ using OpenMemory.Build.Migrations.Locking;
 
 namespace OpenMemory.Build.Tasks;
 
-/// <summary>The lock file: enforced in locked mode (CI), otherwise brought up to date. Shared by both tasks.</summary>
+/// <summary>The lock file: enforced in locked mode (CI), otherwise brought up to date.</summary>
 internal static class LockFileStep
 {
     public static IEnumerable<MigrationDiagnostic> Run(TaskLoggingHelper log, IMigrationSource source, string module, string lockFile, bool locked)

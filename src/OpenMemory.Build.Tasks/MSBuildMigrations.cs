@@ -8,8 +8,10 @@ namespace OpenMemory.Build.Tasks;
 /// <summary>What the tasks share: items to a migration source, diagnostics to located MSBuild errors and warnings.</summary>
 internal static class MSBuildMigrations
 {
-    public static FileSystemMigrationSource Source(ITaskItem[] items) =>
-        new(items.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    /// <summary>The Migration items as a source whose files are read once per build (MigrationFileCache).</summary>
+    public static FileSystemMigrationSource Source(ITaskItem[] items, IBuildEngine engine) =>
+        new(items.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal),
+            readBytes: MigrationFileCache.For(engine).Read);
 
     /// <summary>MigrationTable items: identity is the logical name, <c>Name</c> metadata the real one.</summary>
     public static IReadOnlyDictionary<string, string> TableMap(ITaskItem[] items) =>

@@ -15,7 +15,8 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
     public ITaskItem[] Migrations { get; set; } = [];
 
-    public string? Provider { get; set; }
+    [Required]
+    public string Provider { get; set; } = "";
 
     public string? ConnectionString { get; set; }
 
@@ -35,9 +36,12 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
     public string? CreateDatabase { get; set; }
 
-    public string? LockTimeout { get; set; }
+    /// <summary>Seconds to wait for the run lock another run holds.</summary>
+    [Required]
+    public string RunLockTimeout { get; set; } = "";
 
-    public string? Mode { get; set; }
+    [Required]
+    public string Mode { get; set; } = "";
 
     public bool AllowOutOfOrder { get; set; }
 
@@ -49,11 +53,6 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
     /// <summary>Legacy history table to adopt when the module has none (OpenMemory's schema_version); empty turns it off.</summary>
     public string? LegacyHistoryTable { get; set; }
-
-    /// <summary>The lock file, checked (locked) or updated before anything else; empty turns it off.</summary>
-    public string? LockFile { get; set; }
-
-    public bool Locked { get; set; }
 
     /// <summary>Where to write the JSON report of the run; empty for none.</summary>
     public string? ReportFile { get; set; }
@@ -73,12 +72,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
             return false;
         }
 
-        var source = MSBuildMigrations.Source(Migrations);
-        if (!string.IsNullOrWhiteSpace(LockFile) && !MSBuildMigrations.Report(Log, LockFileStep.Run(Log, source, Module, LockFile, Locked)))
-        {
-            return false;
-        }
-
+        var source = MSBuildMigrations.Source(Migrations, BuildEngine);
         var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
         AppliedCount = result.AppliedCount;
         PendingCount = result.PendingCount;
@@ -109,7 +103,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         options = null!;
         try
         {
-            var provider = string.IsNullOrWhiteSpace(Provider) ? ProviderTags.Sqlite : Provider.Trim();
+            var provider = Provider.Trim();
             var tableMap = MSBuildMigrations.TableMap(Tables);
             options = new MigrationOptions
             {
@@ -121,7 +115,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
                 TableMap = ConnectionResolver.ResolveTableMap(tableMap, Environment.GetEnvironmentVariable),
                 AppRole = ConnectionResolver.ResolveAppRole(AppRole, Environment.GetEnvironmentVariable),
                 CreateDatabase = ConnectionResolver.ResolveCreateDatabase(CreateDatabase, Environment.GetEnvironmentVariable),
-                LockTimeout = ParseLockTimeout(),
+                LockTimeout = ParseRunLockTimeout(),
                 Mode = ParseMode(),
                 AllowOutOfOrder = AllowOutOfOrder,
                 FailOnPending = FailOnPending,
@@ -138,13 +132,11 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         }
     }
 
-    private TimeSpan ParseLockTimeout() =>
-        string.IsNullOrWhiteSpace(LockTimeout) ? TimeSpan.FromSeconds(60)
-        : int.TryParse(LockTimeout, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds)
-        : throw new MigrationException(Errors.InvalidLockTimeout(LockTimeout));
+    private TimeSpan ParseRunLockTimeout() =>
+        int.TryParse(RunLockTimeout, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds)
+        : throw new MigrationException(Errors.InvalidLockTimeout(RunLockTimeout));
 
     private MigrationMode ParseMode() =>
-        string.IsNullOrWhiteSpace(Mode) ? MigrationMode.Apply
-        : Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
+        Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
         : throw new MigrationException(Errors.InvalidMode(Mode));
 }

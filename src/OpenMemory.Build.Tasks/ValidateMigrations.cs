@@ -13,7 +13,8 @@ public sealed class ValidateMigrations : MSBuildTask
 {
     public ITaskItem[] Migrations { get; set; } = [];
 
-    public string? Provider { get; set; }
+    [Required]
+    public string Provider { get; set; } = "";
 
     [Required]
     public string Module { get; set; } = "";
@@ -21,22 +22,23 @@ public sealed class ValidateMigrations : MSBuildTask
     /// <summary>Path of the lock file; empty turns the lock file off.</summary>
     public string? LockFile { get; set; }
 
-    public bool Locked { get; set; }
+    /// <summary>Enforce the lock file (CI) instead of updating it.</summary>
+    public bool LockedMode { get; set; }
 
     public override bool Execute()
     {
-        var source = MSBuildMigrations.Source(Migrations);
-        var provider = ProviderTags.Normalize(Provider ?? ProviderTags.Sqlite);
+        var source = MSBuildMigrations.Source(Migrations, BuildEngine);
+        var provider = ProviderTags.Normalize(Provider);
         if (provider is null)
         {
-            return MSBuildMigrations.Report(Log, [Errors.UnknownProvider(Provider!)]);
+            return MSBuildMigrations.Report(Log, [Errors.UnknownProvider(Provider)]);
         }
 
         var (_, diagnostics) = MigrationCatalog.Load(source, provider);
         var problems = diagnostics.ToList();
         if (!string.IsNullOrWhiteSpace(LockFile))
         {
-            problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, Locked));
+            problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, LockedMode));
         }
 
         return MSBuildMigrations.Report(Log, problems);

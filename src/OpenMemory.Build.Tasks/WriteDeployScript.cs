@@ -12,7 +12,8 @@ public sealed class WriteDeployScript : MSBuildTask
 {
     public ITaskItem[] Migrations { get; set; } = [];
 
-    public string? Provider { get; set; }
+    [Required]
+    public string Provider { get; set; } = "";
 
     [Required]
     public string Module { get; set; } = "";
@@ -41,7 +42,7 @@ public sealed class WriteDeployScript : MSBuildTask
         var options = new MigrationOptions
         {
             Module = Module.Trim(),
-            Provider = string.IsNullOrWhiteSpace(Provider) ? "sqlite" : Provider.Trim(),
+            Provider = Provider.Trim(),
             Schema = ConnectionResolver.ResolveSchema(Schema, Environment.GetEnvironmentVariable),
             AllowPublicSchema = AllowPublicSchema,
             TableMap = ConnectionResolver.ResolveTableMap(MSBuildMigrations.TableMap(Tables), Environment.GetEnvironmentVariable),
@@ -49,7 +50,7 @@ public sealed class WriteDeployScript : MSBuildTask
             AppRole = ConnectionResolver.ResolveAppRole(AppRole, Environment.GetEnvironmentVariable),
             LegacyHistoryTable = string.IsNullOrWhiteSpace(LegacyHistoryTable) ? null : LegacyHistoryTable.Trim(),
         };
-        var written = DeployScript.Write(MSBuildMigrations.Source(Migrations), options, OutputFolder);
+        var written = DeployScript.Write(MSBuildMigrations.Source(Migrations, BuildEngine), options, OutputFolder);
         if (written.Succeeded)
         {
             ScriptPath = written.Path;

@@ -10,7 +10,7 @@ public sealed class OpenMemorySampleTests : IDisposable
     private ProcessResult MigrateSample(string database, string schema) =>
         ProcessRunner.Run("dotnet",
             ["build", RepositoryPaths.Combine("samples", "OpenMemory", "OpenMemory.Database.csproj"), "-t:MigrateDatabase",
-             "-p:MigrationProvider=postgres", "-p:OpenMemoryBuildTasksConfiguration=EndToEnd", "-p:MigrationsUseLockFile=false"],
+             "-p:MigrationProvider=postgres", "-p:OpenMemoryBuildTasksConfiguration=EndToEnd", "-p:MigrationUseLockFile=false"],
             RepositoryPaths.Root,
             new Dictionary<string, string?>
             {

@@ -124,7 +124,7 @@ public sealed class ReliabilityTests(PackedPackages packages) : IDisposable
         };
         var process = ProcessRunner.Start("dotnet",
             ["build", "--no-restore", "-t:MigrateDatabase", "-nodeReuse:false", $"-p:MigrationProvider={provider}", "-p:MigrationModule=shared",
-             "-p:MigrationSchema=shared", "-p:MigrationConnectionStringVariable=OMB_DB", $"-p:MigrationLockTimeout={lockTimeoutSeconds}", "-p:MigrationsUseLockFile=false"],
+             "-p:MigrationSchema=shared", "-p:MigrationConnectionStringVariable=OMB_DB", $"-p:MigrationRunLockTimeout={lockTimeoutSeconds}", "-p:MigrationUseLockFile=false"],
             project.Directory, environment, out var output);
         return (process, output);
     }

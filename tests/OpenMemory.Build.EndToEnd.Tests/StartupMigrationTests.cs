@@ -91,7 +91,7 @@ public sealed class StartupSample
 
     public StartupSample()
     {
-        var build = ProcessRunner.Run("dotnet", ["build", Project, "-c", Configuration, $"-p:OpenMemoryBuildTasksConfiguration={Configuration}", "-p:MigrationsUseLockFile=false"],
+        var build = ProcessRunner.Run("dotnet", ["build", Project, "-c", Configuration, $"-p:OpenMemoryBuildTasksConfiguration={Configuration}", "-p:MigrationUseLockFile=false"],
             RepositoryPaths.Root, Clean(), TimeSpan.FromMinutes(5));
         if (!build.Succeeded)
         {
@@ -103,7 +103,7 @@ public sealed class StartupSample
 
 
     public ProcessResult MigrateWithBuild(params string[] properties) =>
-        ProcessRunner.Run("dotnet", ["build", Project, "-t:MigrateDatabase", "-c", Configuration, $"-p:OpenMemoryBuildTasksConfiguration={Configuration}", "-p:MigrationsUseLockFile=false", .. properties],
+        ProcessRunner.Run("dotnet", ["build", Project, "-t:MigrateDatabase", "-c", Configuration, $"-p:OpenMemoryBuildTasksConfiguration={Configuration}", "-p:MigrationUseLockFile=false", .. properties],
             RepositoryPaths.Root, Clean(), TimeSpan.FromMinutes(5));
 
     public ProcessResult Run(string connection, string[] arguments, string? schema = null)

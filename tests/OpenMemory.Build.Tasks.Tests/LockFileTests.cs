@@ -12,7 +12,7 @@ public sealed class LockFileTests : IDisposable
     private string LockFile => _project.Combine("migrations.lock.json");
 
     private BuildOutcome BuildLocked() =>
-        _project.Build("Build", new Dictionary<string, string>(NoDatabase) { ["MigrationsLockedMode"] = "true" });
+        _project.Build("Build", new Dictionary<string, string>(NoDatabase) { ["MigrationLockedMode"] = "true" });
 
     [Fact]
     public void A_normal_build_writes_one_line_per_migration_in_version_order()

@@ -6,10 +6,13 @@ namespace OpenMemory.Build.Migrations.Discovery;
 public sealed class FileSystemMigrationSource : IMigrationSource
 {
     private readonly IReadOnlyList<string> _paths;
+    private readonly Func<string, byte[]> _readBytes;
 
-    public FileSystemMigrationSource(IEnumerable<string> paths, string? description = null)
+    /// <summary>The files at <paramref name="paths"/>; <paramref name="readBytes"/> lets a host share reads between runs of one build.</summary>
+    public FileSystemMigrationSource(IEnumerable<string> paths, string? description = null, Func<string, byte[]>? readBytes = null)
     {
         _paths = [.. paths.Select(Path.GetFullPath)];
+        _readBytes = readBytes ?? File.ReadAllBytes;
         Description = description ?? (_paths.Count > 0 ? Path.GetDirectoryName(_paths[0])! : "(no files)");
     }
 
@@ -27,11 +30,11 @@ public sealed class FileSystemMigrationSource : IMigrationSource
     public IReadOnlyList<MigrationSourceFile> GetFiles() =>
         _files ??= [.. _paths.Select(path => new MigrationSourceFile(Path.GetFileName(path), path, () => Read(path)))];
 
-    private static byte[] Read(string path)
+    private byte[] Read(string path)
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return _readBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
