@@ -26,11 +26,11 @@ internal static class MSBuildMigrations
             if (diagnostic.IsError)
             {
                 succeeded = false;
-                log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
+                log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", MSBuildWords.Translate(diagnostic.Message));
             }
             else
             {
-                log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", diagnostic.Message);
+                log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, "{0}", MSBuildWords.Translate(diagnostic.Message));
             }
         }
 

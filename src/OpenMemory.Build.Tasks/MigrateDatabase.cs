@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using OpenMemory.Build.Migrations;
-using OpenMemory.Build.Migrations.Connection;
 using OpenMemory.Build.Migrations.Diagnostics;
 using OpenMemory.Build.Migrations.Discovery;
 using OpenMemory.Build.Migrations.Reporting;

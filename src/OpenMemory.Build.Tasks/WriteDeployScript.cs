@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using OpenMemory.Build.Migrations;
-using OpenMemory.Build.Migrations.Connection;
 using OpenMemory.Build.Migrations.Deploy;
 using OpenMemory.Build.Migrations.Diagnostics;
 using MSBuildTask = Microsoft.Build.Utilities.Task;

@@ -2,7 +2,6 @@ using OpenMemory.Build.Migrations.Diagnostics;
 using OpenMemory.Build.Migrations.Discovery;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Providers;
-using OpenMemory.Build.Migrations.Providers.Postgres;
 using OpenMemory.Build.Migrations.Runner;
 
 namespace OpenMemory.Build.Migrations.Deploy;
@@ -51,9 +50,7 @@ public static class DeployScript
         var entries = prepared.Select(m => (m, Entry(options.Module, m.Script, AppliedMigration.KindApplied, null))).ToList();
         var baseline = new DeployBaseline(baselineVersion, legacyTable,
             [.. prepared.Select(m => (m.Script.Version, Entry(options.Module, m.Script, AppliedMigration.KindBaselined, 0)))]);
-        var (name, text) = provider is PostgresProvider postgres
-            ? ("deploy.postgres.sql", PostgresDeployScript.Render(postgres, options.Module, entries, baseline))
-            : ("deploy.sqlite.sh", SqliteDeployScript.Render(provider, options.Module, entries, baseline));
+        var (name, text) = provider.Script.DeployScript(provider, options.Module, entries, baseline);
         var path = Path.Combine(outputFolder, name);
         try
         {

@@ -1,7 +1,6 @@
 using System.Text;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Providers;
-using OpenMemory.Build.Migrations.Providers.Postgres;
 using OpenMemory.Build.Migrations.Scripts;
 using OpenMemory.Build.Migrations.Sql;
 
@@ -10,11 +9,11 @@ namespace OpenMemory.Build.Migrations.Deploy;
 /// <summary>psql: each migration runs only when its version is not in the history, under the same advisory lock as the engine.</summary>
 internal static class PostgresDeployScript
 {
-    public static string Render(PostgresProvider provider, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline)
+    public static string Render(DatabaseProvider provider, string schema, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline)
     {
         var history = provider.History;
         var sql = new StringBuilder();
-        sql.Append("-- OpenMemory.Build deploy script: module '").Append(module).Append("', schema \"").Append(provider.Schema).Append("\".\n");
+        sql.Append("-- OpenMemory.Build deploy script: module '").Append(module).Append("', schema \"").Append(schema).Append("\".\n");
         sql.Append("-- Idempotent: applies only the migrations this database has not recorded. Run with:\n");
         sql.Append("--   psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f deploy.postgres.sql\n");
         sql.Append("\\set ON_ERROR_STOP on\n");
@@ -22,7 +21,7 @@ internal static class PostgresDeployScript
         MigrationSqlBlock.Lines(sql, provider.Script.Preamble);
         if (baseline.IsNeeded)
         {
-            AppendBaseline(sql, provider, module, baseline);
+            AppendBaseline(sql, provider, schema, module, baseline);
         }
 
         foreach (var (migration, entry) in migrations)
@@ -40,9 +39,9 @@ internal static class PostgresDeployScript
         return sql.ToString();
     }
 
-    private static void AppendBaseline(StringBuilder sql, PostgresProvider provider, string module, DeployBaseline baseline)
+    private static void AppendBaseline(StringBuilder sql, DatabaseProvider provider, string schema, string module, DeployBaseline baseline)
     {
-        var legacy = baseline.LegacyTable is null ? null : $"{SqlLiteral.Identifier(provider.Schema)}.{SqlLiteral.Identifier(baseline.LegacyTable)}";
+        var legacy = baseline.LegacyTable is null ? null : $"{SqlLiteral.Identifier(schema)}.{SqlLiteral.Identifier(baseline.LegacyTable)}";
         sql.Append("\n-- Baseline, only while the module has no history: migrations up to the baseline version are recorded, not run.\n");
         sql.Append("SELECT NOT EXISTS (SELECT 1 FROM ").Append(provider.History.QualifiedName).Append(" WHERE module_name = ").Append(SqlLiteral.Quote(module)).Append(") AS omb_fresh, ")
             .Append(legacy is null ? "false" : $"to_regclass({SqlLiteral.Quote(legacy)}) IS NOT NULL").Append(" AS omb_legacy \\gset\n");

@@ -56,7 +56,7 @@ public static class Errors
 
     // OMB2xxx: configuration.
     public static MigrationDiagnostic UnknownProvider(string provider) => Error("OMB2001",
-        $"The migration provider '{provider}' is not known. Set MigrationProvider to 'sqlite' or 'postgres'.");
+        $"The migration provider '{provider}' is not known. Set MigrationOptions.Provider to 'sqlite' or 'postgres'.");
 
     public static MigrationDiagnostic InvalidIdentifier(string what, string value) => Error("OMB2002",
         $"The {what} '{Redact(value)}' is not a plain identifier. Use 1 to 63 characters of letters, digits and '_', starting with a letter or '_'.");
@@ -68,16 +68,16 @@ public static class Errors
         $"The connection string cannot be read: {detail}. Use 'Key=Value;' pairs or a 'postgresql://user@host:port/database' URL.");
 
     public static MigrationDiagnostic MissingConnectionString(string provider) => Error("OMB2005",
-        $"No connection is configured for '{provider}'. Set MigrationConnectionString, name an environment variable in MigrationConnectionStringVariable, or set the OM_PG_* variables.");
+        $"No connection is configured for '{provider}'. Set MigrationOptions.ConnectionString.");
 
     public static MigrationDiagnostic PublicSchemaRefused() => Error("OMB2006",
-        "Refusing to migrate into the 'public' schema: it is PostgreSQL's default and may hold other applications' tables; it cannot be backed up on its own with 'pg_dump --schema'; and 'DROP SCHEMA public CASCADE' would wreck the whole database. Set MigrationSchema (or OM_PG_SCHEMA) to a dedicated schema such as 'openmemory', or set MigrationAllowPublicSchema=true if you really mean it.");
+        "Refusing to migrate into the 'public' schema: it is PostgreSQL's default and may hold other applications' tables; it cannot be backed up on its own with 'pg_dump --schema'; and 'DROP SCHEMA public CASCADE' would wreck the whole database. Set MigrationOptions.Schema to a dedicated schema such as 'openmemory', or set MigrationOptions.AllowPublicSchema to true if you really mean it.");
 
     public static MigrationDiagnostic ConnectionVariableEmpty(string variable) => Error("OMB2007",
         $"The environment variable '{variable}' named by MigrationConnectionStringVariable is not set or empty. Export it before the build.");
 
     public static MigrationDiagnostic InvalidBaselineVersion(string value) => Error("OMB2008",
-        $"MigrationBaselineVersion '{value}' is not a version. Use a version such as '1.1' or '001'.");
+        $"MigrationOptions.BaselineVersion '{value}' is not a version. Use a version such as '1.1' or '001'.");
 
     public static MigrationDiagnostic InvalidMode(string value) => Error("OMB2009",
         $"MigrationMode '{value}' is not known. Use Apply, Preview or Verify.");
@@ -94,11 +94,11 @@ public static class Errors
         $"Migration {version} ('{fileName}') of module '{module}' is recorded as applied but its file is gone. Restore the file; migrations that were applied must stay in the project.");
 
     public static MigrationDiagnostic OutOfOrder(string file, string version, string highestApplied) => Error("OMB3003",
-        $"Migration {version} is pending but its version is lower than the highest applied one ({highestApplied}). Give it a version above {highestApplied}, or set MigrationAllowOutOfOrder=true to apply it anyway.",
+        $"Migration {version} is pending but its version is lower than the highest applied one ({highestApplied}). Give it a version above {highestApplied}, or set MigrationOptions.AllowOutOfOrder to true to apply it anyway.",
         file);
 
     public static MigrationDiagnostic PendingNotAllowed(string file, string version) => Error("OMB3004",
-        $"Migration {version} is pending and MigrationFailOnPending=true. Apply it (dotnet build -t:MigrateDatabase) before this gate.",
+        $"Migration {version} is pending and MigrationOptions.FailOnPending is true. Apply it before this gate.",
         file);
 
     public static MigrationDiagnostic HistoryTableMalformed(string table, string detail) => Error("OMB3005",
@@ -114,16 +114,16 @@ public static class Errors
         file, line, column);
 
     public static MigrationDiagnostic LockTimeout(string target, TimeSpan timeout, string? holder) => Error("OMB4002",
-        $"Could not take the migration lock on {target} within {timeout.TotalSeconds:0} s{(holder is null ? "" : $"; it is held by {holder}")}. Another migration run is in progress: wait for it, or raise MigrationLockTimeout.");
+        $"Could not take the migration lock on {target} within {timeout.TotalSeconds:0} s{(holder is null ? "" : $"; it is held by {holder}")}. Another migration run is in progress: wait for it, or raise MigrationOptions.LockTimeout.");
 
     public static MigrationDiagnostic CannotConnect(string target, string detail) => Error("OMB4003",
         $"Cannot connect to {target}: {detail}. Check host, port and that the server is running.");
 
     public static MigrationDiagnostic AuthenticationFailed(string target, string user) => Error("OMB4004",
-        $"The server at {target} refused the credentials of user '{user}'. Check the user name and password (prefer MigrationConnectionStringVariable for passwords).");
+        $"The server at {target} refused the credentials of user '{user}'. Check the user name and password (keep passwords in an environment variable, never in a file).");
 
     public static MigrationDiagnostic DatabaseMissing(string database, string target) => Error("OMB4005",
-        $"The database '{database}' does not exist on {target}. Create it (createdb {database}) or set MigrationCreateDatabase=true (or OM_PG_AUTO_CREATE_DB=true) to create it.");
+        $"The database '{database}' does not exist on {target}. Create it (createdb {database}) or set MigrationOptions.CreateDatabase to true to create it.");
 
     public static MigrationDiagnostic SchemaMissing(string schema, string user) => Error("OMB4006",
         $"The schema '{schema}' does not exist and user '{user}' may not create it. As a superuser run: CREATE SCHEMA IF NOT EXISTS \"{schema}\" AUTHORIZATION \"{user}\";");
@@ -145,7 +145,7 @@ public static class Errors
         $"No answer from {target} within {seconds} s. Check the host and port, and that no firewall drops the connection.");
 
     public static MigrationDiagnostic CannotOpenSqlite(string database, string detail) => Error("OMB4012",
-        $"Cannot open the SQLite database '{database}': {detail}. Check the path in MigrationConnectionString.");
+        $"Cannot open the SQLite database '{database}': {detail}. Check the database path.");
 
     public static MigrationDiagnostic AppRoleMissing(string role) => Error("OMB4013",
         $"The application role '{role}' does not exist, so no rights could be granted. As a superuser run: CREATE ROLE \"{role}\" LOGIN PASSWORD '...'; then migrate again.");

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.History;
@@ -11,15 +12,47 @@ public abstract class HistoryTable
 {
     public const string Name = "schema_migrations";
 
-    public static readonly IReadOnlyList<string> RequiredColumns =
+    /// <summary>The columns, described once: CREATE, SELECT, INSERT and the reading of rows all follow this list.</summary>
+    private static readonly HistoryColumn[] Columns =
     [
-        "module_name", "version", "filename", "checksum", "description", "applied_at", "applied_by", "execution_time_ms", "kind",
+        new("module_name", HistoryColumnType.Text, NotNull: true),
+        new("version", HistoryColumnType.Text, NotNull: true),
+        new("filename", HistoryColumnType.Text, NotNull: true),
+        new("checksum", HistoryColumnType.Text, NotNull: true),
+        new("description", HistoryColumnType.Text, NotNull: false),
+        new("applied_at", HistoryColumnType.Timestamp, NotNull: true),
+        new("applied_by", HistoryColumnType.Text, NotNull: false),
+        new("execution_time_ms", HistoryColumnType.Integer, NotNull: true, Default: "0"),
+        new("kind", HistoryColumnType.Text, NotNull: true, Default: "'applied'"),
     ];
+
+    public static readonly IReadOnlyList<string> RequiredColumns = [.. Columns.Select(c => c.Name)];
 
     /// <summary>The table's name as it appears in SQL, schema-qualified where the provider has schemas.</summary>
     public abstract string QualifiedName { get; }
 
-    public abstract string CreateSql { get; }
+    public string CreateSql =>
+        $"CREATE TABLE IF NOT EXISTS {QualifiedName} (\n"
+        + string.Concat(Columns.Select(c => $"    {c.Name} {TypeName(c.Type)}{(c.NotNull ? " NOT NULL" : "")}{(DefaultFor(c) is { } value ? " DEFAULT " + value : "")},\n"))
+        + "    PRIMARY KEY (module_name, version),\n    UNIQUE (module_name, filename)\n)";
+
+    /// <summary>One row of <see cref="SelectSql"/>, whichever provider read it.</summary>
+    public AppliedMigration Read(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.IsDBNull(5) ? null : ReadTime(reader, 5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
+        reader.IsDBNull(8) ? AppliedMigration.KindApplied : reader.GetString(8));
+
+    protected abstract string TypeName(HistoryColumnType type);
+
+    protected virtual string? DefaultFor(HistoryColumn column) => column.Default;
+
+    protected abstract DateTimeOffset? ReadTime(DbDataReader reader, int ordinal);
 
     private static readonly string ColumnList = string.Join(", ", RequiredColumns);
 

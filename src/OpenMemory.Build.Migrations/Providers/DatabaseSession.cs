@@ -34,8 +34,8 @@ public abstract class DatabaseSession : IAsyncDisposable
     /// <summary>Writes history rows without running anything (baselines), in one transaction.</summary>
     public abstract Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Work after a successful apply, such as grants to the application role; returns the role granted to, if any.</summary>
-    public virtual Task<string?> FinishAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+    /// <summary>After a successful apply: rights for the application role, where the provider has roles; returns the role.</summary>
+    public virtual Task<string?> GrantAppRoleAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public abstract ValueTask DisposeAsync();
 }

@@ -142,7 +142,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
         if (prepared.Count == 0)
         {
-            await FinishAsync(session, cancellationToken);
+            await GrantAppRoleAsync(session, cancellationToken);
             log.UpToDate(plan.ToBaseline.Count > 0 ? plan.ToBaseline[^1].Version.Text : plan.CurrentVersion);
             return;
         }
@@ -186,13 +186,13 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             SetState(script, MigrationState.AppliedNow, started.ElapsedMilliseconds);
         }
 
-        await FinishAsync(session, cancellationToken);
+        await GrantAppRoleAsync(session, cancellationToken);
         log.AllCompleted();
     }
 
-    private async Task FinishAsync(DatabaseSession session, CancellationToken cancellationToken)
+    private async Task GrantAppRoleAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
-        if (await session.FinishAsync(cancellationToken) is { } role)
+        if (await session.GrantAppRoleAsync(cancellationToken) is { } role)
         {
             log.Granted(role);
         }

@@ -10,6 +10,10 @@ internal abstract class ScriptDialect
 {
     public abstract string Begin { get; }
 
+    /// <summary>The deploy script's file name and text: what the target database lacks, applied by its own client.</summary>
+    public abstract (string FileName, string Text) DeployScript(
+        Providers.DatabaseProvider provider, string module, IReadOnlyList<(Providers.PreparedMigration Migration, History.HistoryEntry Entry)> migrations, Deploy.DeployBaseline baseline);
+
     public string Commit => "COMMIT;";
 
     /// <summary>Creates what a run writes into (schema, history table) when missing.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Sql;
 
@@ -9,21 +10,16 @@ internal sealed class PostgresHistoryTable(string schema) : HistoryTable
 
     public override string QualifiedName => $"{SqlLiteral.Identifier(Schema)}.{Name}";
 
-    public override string CreateSql => $"""
-        CREATE TABLE IF NOT EXISTS {QualifiedName} (
-            module_name text NOT NULL,
-            version text NOT NULL,
-            filename text NOT NULL,
-            checksum text NOT NULL,
-            description text,
-            applied_at timestamptz NOT NULL DEFAULT now(),
-            applied_by text,
-            execution_time_ms bigint NOT NULL DEFAULT 0,
-            kind text NOT NULL DEFAULT 'applied',
-            PRIMARY KEY (module_name, version),
-            UNIQUE (module_name, filename)
-        )
-        """;
+    protected override string TypeName(HistoryColumnType type) => type switch
+    {
+        HistoryColumnType.Integer => "bigint",
+        HistoryColumnType.Timestamp => "timestamptz",
+        _ => "text",
+    };
+
+    protected override string? DefaultFor(HistoryColumn column) => column.Type == HistoryColumnType.Timestamp ? "now()" : column.Default;
+
+    protected override DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     protected override string NowExpression => "now()";
 

@@ -26,7 +26,7 @@ internal sealed class PostgresProvider : DatabaseProvider
         _connection = connection;
         Schema = schema;
         AppRole = string.IsNullOrWhiteSpace(options.AppRole) ? null : Identifiers.Require(options.AppRole.Trim(), "application role");
-        History = new PostgresHistoryTable(schema);
+        PostgresHistory = new PostgresHistoryTable(schema);
         var quotedSchema = SqlLiteral.Identifier(schema);
         Scope = new TemplateScope(
             name => $"{quotedSchema}.{SqlLiteral.Identifier(tableMap.TryGetValue(name, out var mapped) ? mapped : name)}",
@@ -43,7 +43,9 @@ internal sealed class PostgresProvider : DatabaseProvider
 
     public override TemplateScope Scope { get; }
 
-    public override HistoryTable History { get; }
+    public PostgresHistoryTable PostgresHistory { get; }
+
+    public override HistoryTable History => PostgresHistory;
 
 
     public override string Target
@@ -127,7 +129,7 @@ internal sealed class PostgresProvider : DatabaseProvider
     // the advisory lock, instead of running on until the statement ends.
     private const string ConnectionCheckInterval = "SET client_connection_check_interval = 1000";
 
-    internal override Scripts.ScriptDialect Script => new PostgresScriptDialect(Schema, (PostgresHistoryTable)History, AppRole);
+    internal override Scripts.ScriptDialect Script => new PostgresScriptDialect(Schema, PostgresHistory, AppRole);
 
     public override bool TryMapException(Exception exception, out MigrationDiagnostic diagnostic)
     {

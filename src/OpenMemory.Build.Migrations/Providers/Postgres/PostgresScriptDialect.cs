@@ -1,3 +1,5 @@
+using OpenMemory.Build.Migrations.Deploy;
+using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Scripts;
 using OpenMemory.Build.Migrations.Sql;
 
@@ -7,6 +9,10 @@ namespace OpenMemory.Build.Migrations.Providers.Postgres;
 internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable history, string? appRole) : ScriptDialect
 {
     public override string Begin => "BEGIN;";
+
+    public override (string FileName, string Text) DeployScript(DatabaseProvider provider, string module,
+        IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline) =>
+        ("deploy.postgres.sql", PostgresDeployScript.Render(provider, schema, module, migrations, baseline));
 
     public override IEnumerable<string> Preamble => [$"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(schema)}", history.CreateSql];
 
@@ -20,5 +26,5 @@ internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable 
 
     public override IEnumerable<string> Finish => appRole is null
         ? []
-        : PostgresSession.GrantStatements(SqlLiteral.Identifier(schema), SqlLiteral.Identifier(appRole), history.QualifiedName);
+        : PostgresGrants.Statements(SqlLiteral.Identifier(schema), SqlLiteral.Identifier(appRole), history.QualifiedName);
 }

@@ -18,8 +18,7 @@ internal sealed class PostgresSession(
     IReadOnlyList<string> setup,
     Func<CancellationToken, Task>? restore) : DatabaseSession
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-    private readonly PostgresHistoryTable _history = (PostgresHistoryTable)provider.History;
+    private readonly PostgresHistoryTable _history = provider.PostgresHistory;
     private readonly bool _batchNamesFailedStatement = new NpgsqlConnectionStringBuilder(connection.ConnectionString).IncludeFailedBatchedCommand;
     private string QuotedSchema => SqlLiteral.Identifier(provider.Schema);
 
@@ -49,16 +48,7 @@ internal sealed class PostgresSession(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new AppliedMigration(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
-                reader.IsDBNull(8) ? AppliedMigration.KindApplied : reader.GetString(8)));
+            rows.Add(_history.Read(reader));
         }
 
         return rows;
@@ -112,31 +102,8 @@ internal sealed class PostgresSession(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public override async Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        // Polling pg_try_advisory_lock, never blocking in pg_advisory_lock: a blocked waiter holds a snapshot that
-        // CREATE INDEX CONCURRENTLY in the holder's run would wait for, a deadlock.
-        var key = AdvisoryLockKey.For("run", provider.Schema, module);
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            await using (var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({key})", connection))
-            {
-                if (await command.ExecuteScalarAsync(cancellationToken) is true)
-                {
-                    return new AdvisoryLock(connection, key);
-                }
-            }
-
-            if (stopwatch.Elapsed >= timeout)
-            {
-                throw new MigrationException(Errors.LockTimeout(
-                    $"schema \"{provider.Schema}\", module '{module}'", timeout, await LockHolderAsync(key, cancellationToken)));
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
-    }
+    public override Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PostgresRunLock.AcquireAsync(connection, provider.Schema, module, timeout, cancellationToken);
 
     public override async Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
@@ -225,41 +192,16 @@ internal sealed class PostgresSession(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public override async Task<string?> FinishAsync(CancellationToken cancellationToken)
+    public override async Task<string?> GrantAppRoleAsync(CancellationToken cancellationToken)
     {
         if (provider.AppRole is not { } role)
         {
             return null;
         }
 
-        var grantee = SqlLiteral.Identifier(role);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            foreach (var sql in GrantStatements(QuotedSchema, grantee, _history.QualifiedName))
-            {
-                await ExecuteAsync(sql, transaction, cancellationToken);
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrors.UndefinedObject)
-        {
-            throw new MigrationException(Errors.AppRoleMissing(role));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await PostgresGrants.GrantAsync(connection, provider.Schema, role, _history.QualifiedName, cancellationToken);
         return role;
     }
-
-    /// <summary>DML on every table and sequence, now and for objects created later; the history stays read-only to the app.</summary>
-    internal static IEnumerable<string> GrantStatements(string schema, string grantee, string historyTable) =>
-    [
-        $"GRANT USAGE ON SCHEMA {schema} TO {grantee}",
-        $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {grantee}",
-        $"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {grantee}",
-        $"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {grantee}",
-        $"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {grantee}",
-        $"REVOKE INSERT, UPDATE, DELETE ON {historyTable} FROM {grantee}",
-    ];
 
     public override async ValueTask DisposeAsync()
     {
@@ -318,41 +260,9 @@ internal sealed class PostgresSession(
         return columns;
     }
 
-    private async Task<string?> LockHolderAsync(long key, CancellationToken cancellationToken)
-    {
-        var classId = (uint)(key >> 32);
-        var objId = (uint)key;
-        await using var command = new NpgsqlCommand(
-            $"SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {classId} AND objid = {objId} AND objsubid = 1 LIMIT 1",
-            connection);
-        return await command.ExecuteScalarAsync(cancellationToken) is int pid ? $"server process {pid}" : null;
-    }
-
     private async Task ExecuteAsync(string sql, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Released on every exit path; if the connection is already gone, the server released it with the session.</summary>
-    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (connection.State != System.Data.ConnectionState.Open)
-            {
-                return;
-            }
-
-            try
-            {
-                await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({key})", connection);
-                await command.ExecuteScalarAsync();
-            }
-            catch (NpgsqlException)
-            {
-                // The session is broken; the server drops its locks when it ends.
-            }
-        }
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using OpenMemory.Build.Migrations.Diagnostics;
+
 namespace OpenMemory.Build.Migrations.Providers.Sqlite;
 
 /// <summary>
@@ -29,7 +32,7 @@ internal static class SqliteForeignKeys
     public const string DropSnapshot = "DROP TABLE temp.omb_foreign_keys_before";
 
     /// <summary>Rows of one child table that point at no row of the parent.</summary>
-    public const string OrphanRows = "SELECT rowid FROM pragma_foreign_key_check($child) WHERE parent = $parent LIMIT 5";
+    private const string OrphanRows = "SELECT rowid FROM pragma_foreign_key_check($child) WHERE parent = $parent LIMIT 5";
 
     /// <summary>
     /// The check as a script runs it: sqlite3 has no conditionals, so a CHECK constraint fails the statement, and
@@ -42,4 +45,44 @@ internal static class SqliteForeignKeys
         "DROP TABLE temp.omb_foreign_key_check",
         DropSnapshot,
     ];
+
+    /// <summary>Apply's check: fails the migration (OMB4015, with tables and rowids) when it broke a foreign key.</summary>
+    public static void Check(Func<string, SqliteCommand> command, PreparedMigration migration)
+    {
+        var broken = new List<(string Child, string Parent, long Count)>();
+        using (var query = command(NewViolations))
+        using (var reader = query.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                broken.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        if (broken.Count == 0)
+        {
+            using var drop = command(DropSnapshot);
+            drop.ExecuteNonQuery();
+            return;
+        }
+
+        var details = broken.Select(b => $"{b.Count} row(s) of '{b.Child}' point at no row of '{b.Parent}' (rowid {string.Join(", ", OrphanRowIds(command, b.Child, b.Parent))}{(b.Count > 5 ? ", ..." : "")})");
+        throw new MigrationException(Errors.ForeignKeyViolation(migration.Script.Path, migration.Script.Version.Text,
+            string.Join("; ", details), migration.Script.NoTransaction));
+    }
+
+    private static List<string> OrphanRowIds(Func<string, SqliteCommand> command, string child, string parent)
+    {
+        using var query = command(OrphanRows);
+        query.Parameters.AddWithValue("$child", child);
+        query.Parameters.AddWithValue("$parent", parent);
+        using var reader = query.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.IsDBNull(0) ? "none" : reader.GetValue(0).ToString()!);
+        }
+
+        return ids;
+    }
 }

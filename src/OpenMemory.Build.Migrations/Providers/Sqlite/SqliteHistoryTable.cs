@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using OpenMemory.Build.Migrations.History;
 
 namespace OpenMemory.Build.Migrations.Providers.Sqlite;
@@ -6,21 +8,10 @@ internal sealed class SqliteHistoryTable : HistoryTable
 {
     public override string QualifiedName => Name;
 
-    public override string CreateSql => $"""
-        CREATE TABLE IF NOT EXISTS {Name} (
-            module_name TEXT NOT NULL,
-            version TEXT NOT NULL,
-            filename TEXT NOT NULL,
-            checksum TEXT NOT NULL,
-            description TEXT,
-            applied_at TEXT NOT NULL,
-            applied_by TEXT,
-            execution_time_ms INTEGER NOT NULL DEFAULT 0,
-            kind TEXT NOT NULL DEFAULT 'applied',
-            PRIMARY KEY (module_name, version),
-            UNIQUE (module_name, filename)
-        )
-        """;
+    protected override string TypeName(HistoryColumnType type) => type == HistoryColumnType.Integer ? "INTEGER" : "TEXT";
+
+    protected override DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
+        DateTimeOffset.TryParse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
     protected override string NowExpression => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 

@@ -40,7 +40,7 @@ internal sealed class SqliteProvider : DatabaseProvider
     {
         if (_callerConnection is not null)
         {
-            return await SqliteSession.BorrowAsync(this, _callerConnection, readOnly, _busyTimeout, cancellationToken);
+            return await SqliteBorrowedConnection.OpenAsync(this, _callerConnection, readOnly, _busyTimeout, cancellationToken);
         }
 
         var builder = new SqliteConnectionStringBuilder(_connection.ConnectionString)

@@ -1,3 +1,4 @@
+using OpenMemory.Build.Migrations.Deploy;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Scripts;
 using OpenMemory.Build.Migrations.Sql;
@@ -8,6 +9,10 @@ namespace OpenMemory.Build.Migrations.Providers.Sqlite;
 internal sealed class SqliteScriptDialect(HistoryTable history) : ScriptDialect
 {
     public override string Begin => "BEGIN IMMEDIATE;";
+
+    public override (string FileName, string Text) DeployScript(DatabaseProvider provider, string module,
+        IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline) =>
+        ("deploy.sqlite.sh", SqliteDeployScript.Render(provider, module, migrations, baseline));
 
     public override IEnumerable<string> Preamble => [history.CreateSql];
 

@@ -11,40 +11,6 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     private readonly HistoryTable _history = provider.History;
     private SqliteTransaction? _transaction;
 
-    /// <summary>
-    /// A session on the caller's connection: opened if it was closed (and closed again at the end), its busy_timeout
-    /// and query_only settings put back as they were. It is never disposed.
-    /// </summary>
-    public static async Task<SqliteSession> BorrowAsync(SqliteProvider provider, SqliteConnection connection, bool readOnly, TimeSpan busyTimeout, CancellationToken cancellationToken)
-    {
-        var wasClosed = connection.State != System.Data.ConnectionState.Open;
-        if (wasClosed)
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-
-        var busy = Pragma(connection, "busy_timeout");
-        var queryOnly = Pragma(connection, "query_only");
-        Pragma(connection, $"busy_timeout = {(int)busyTimeout.TotalMilliseconds}");
-        Pragma(connection, $"query_only = {(readOnly ? 1 : queryOnly)}");
-        return new SqliteSession(provider, connection, readOnly, () =>
-        {
-            Pragma(connection, $"busy_timeout = {busy}");
-            Pragma(connection, $"query_only = {queryOnly}");
-            if (wasClosed)
-            {
-                connection.Close();
-            }
-        });
-    }
-
-    private static long Pragma(SqliteConnection connection, string pragma)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA " + pragma;
-        return command.ExecuteScalar() is long value ? value : 0;
-    }
-
     public override Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
     {
         var columns = HistoryColumns();
@@ -64,16 +30,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(new AppliedMigration(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : ParseTime(reader.GetString(5)),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
-                reader.IsDBNull(8) ? AppliedMigration.KindApplied : reader.GetString(8)));
+            rows.Add(_history.Read(reader));
         }
 
         return Task.FromResult<IReadOnlyList<AppliedMigration>?>(rows);
@@ -124,7 +81,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     public override Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var foreignKeysWereOn = Pragma(connection, "foreign_keys") == 1;
+        var foreignKeysWereOn = SqlitePragma.Read(connection, "foreign_keys") == 1;
         Execute(SqliteForeignKeys.Off);
         try
         {
@@ -151,7 +108,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 
         ExecuteAll(SqliteForeignKeys.Snapshot);
         RunStatements(migration, cancellationToken);
-        CheckForeignKeys(migration);
+        SqliteForeignKeys.Check(Command, migration);
         Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
         cancellationToken.ThrowIfCancellationRequested();
         Commit();
@@ -191,50 +148,11 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 
         ExecuteAll(SqliteForeignKeys.Snapshot);
         RunStatements(migration, cancellationToken);
-        CheckForeignKeys(migration);
+        SqliteForeignKeys.Check(Command, migration);
         using var transaction = BeginImmediate();
         Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
         Commit();
         return ApplyOutcome.Applied;
-    }
-
-    /// <summary>Fails the migration when it left rows pointing at no parent row that were not there before.</summary>
-    private void CheckForeignKeys(PreparedMigration migration)
-    {
-        var broken = new List<(string Child, string Parent, long Count)>();
-        using (var command = Command(SqliteForeignKeys.NewViolations))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                broken.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            }
-        }
-
-        if (broken.Count == 0)
-        {
-            Execute(SqliteForeignKeys.DropSnapshot);
-            return;
-        }
-
-        var details = broken.Select(b => $"{b.Count} row(s) of '{b.Child}' point at no row of '{b.Parent}' (rowid {string.Join(", ", OrphanRowIds(b.Child, b.Parent))}{(b.Count > 5 ? ", ..." : "")})");
-        throw new MigrationException(Errors.ForeignKeyViolation(migration.Script.Path, migration.Script.Version.Text,
-            string.Join("; ", details), migration.Script.NoTransaction));
-    }
-
-    private IEnumerable<string> OrphanRowIds(string child, string parent)
-    {
-        using var command = Command(SqliteForeignKeys.OrphanRows);
-        command.Parameters.AddWithValue("$child", child);
-        command.Parameters.AddWithValue("$parent", parent);
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read())
-        {
-            ids.Add(reader.IsDBNull(0) ? "none" : reader.GetValue(0).ToString()!);
-        }
-
-        return ids;
     }
 
     private void RunStatements(PreparedMigration migration, CancellationToken cancellationToken)
@@ -340,9 +258,6 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         command.Transaction = _transaction;
         return command;
     }
-
-    private static DateTimeOffset? ParseTime(string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
     /// <summary>Rolls back on dispose when the transaction was not committed (an exception, or a skip).</summary>
     private readonly struct TransactionScope(SqliteSession session) : IDisposable

@@ -1,15 +1,16 @@
 using Npgsql;
+using OpenMemory.Build.Migrations;
 using OpenMemory.Build.Migrations.Diagnostics;
 using OpenMemory.Build.Migrations.Discovery;
 
-namespace OpenMemory.Build.Migrations.Connection;
+namespace OpenMemory.Build.Tasks;
 
 /// <summary>
 /// Where a run's connection and schema come from, in order: the variable named by MigrationConnectionStringVariable;
 /// MigrationConnectionString; for PostgreSQL the OpenMemory variables OM_PG_HOST, OM_PG_PORT, OM_PG_DB, OM_PG_USER,
 /// OM_PG_PASSWORD. Secrets read here never pass through MSBuild properties, so no binlog can record them.
 /// </summary>
-public static class ConnectionResolver
+internal static class ConnectionResolver
 {
     public static string? ResolveConnectionString(string provider, string? connectionString, string? variable, Func<string, string?> environment)
     {
