@@ -55,7 +55,7 @@ switch (pattern)
         return 2;
 }
 
-foreach (var failure in result.Failures)
+foreach (var failure in result.Errors)
 {
     Console.Error.WriteLine(failure);
 }

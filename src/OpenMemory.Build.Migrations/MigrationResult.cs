@@ -47,15 +47,21 @@ public sealed class MigrationResult
     /// <summary>The highest applied version before the run, or null for none.</summary>
     public string? StartVersion { get; init; }
 
+    /// <summary>Preview: the SQL an Apply would run (also written to MigrationOptions.PreviewFile, when set).</summary>
+    public string? PreviewSql { get; init; }
+
     public bool Succeeded => !Diagnostics.Any(d => d.IsError);
 
-    public int AppliedCount => Migrations.Count(m => m.State is MigrationState.Applied or MigrationState.AppliedNow or MigrationState.Baselined);
+    /// <summary>Migrations in the history after the run: applied earlier, baselined, or applied by this run.</summary>
+    public int RecordedCount => Migrations.Count(m => m.State is MigrationState.Applied or MigrationState.AppliedNow or MigrationState.Baselined);
 
+    /// <summary>Migrations this run applied (the length of <see cref="Applied"/>).</summary>
     public int AppliedNowCount => Migrations.Count(m => m.State == MigrationState.AppliedNow);
 
     public int PendingCount => Migrations.Count(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder);
 
-    public IEnumerable<MigrationDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
+    /// <summary>The errors, each with its code, message and, where there is one, file, line and column.</summary>
+    public IReadOnlyList<MigrationDiagnostic> Errors => [.. Diagnostics.Where(d => d.IsError)];
 
     /// <summary>Migrations this run applied.</summary>
     public IReadOnlyList<MigrationRecord> Applied => [.. Migrations.Where(m => m.State == MigrationState.AppliedNow)];
@@ -65,7 +71,4 @@ public sealed class MigrationResult
 
     /// <summary>Migrations still to apply (all of them after Preview or Verify).</summary>
     public IReadOnlyList<MigrationRecord> Pending => [.. Migrations.Where(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder)];
-
-    /// <summary>The errors, each with its code, message and, where there is one, file, line and column.</summary>
-    public IReadOnlyList<MigrationDiagnostic> Failures => [.. Errors];
 }

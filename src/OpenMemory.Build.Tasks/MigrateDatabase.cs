@@ -56,6 +56,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
     /// <summary>Where to write the JSON report of the run; empty for none.</summary>
     public string? ReportFile { get; set; }
 
+    /// <summary>Migrations in the history after the run (applied earlier, baselined, or now).</summary>
     [Output]
     public int AppliedCount { get; set; }
 
@@ -73,7 +74,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
         var source = MSBuildMigrations.Source(Migrations, BuildEngine);
         var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
-        AppliedCount = result.AppliedCount;
+        AppliedCount = result.RecordedCount;
         PendingCount = result.PendingCount;
         var reported = MSBuildMigrations.Report(Log, result.Diagnostics);
         return WriteReport(result) && reported;

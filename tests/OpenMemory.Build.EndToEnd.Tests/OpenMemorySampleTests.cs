@@ -1,11 +1,13 @@
+using OpenMemory.Build.EndToEnd.Tests.Infrastructure;
 using OpenMemory.Build.Testing;
 
 namespace OpenMemory.Build.EndToEnd.Tests;
 
 /// <summary>The repository's OpenMemory sample, built as README shows, against PostgreSQL configured the OpenMemory way.</summary>
-public sealed class OpenMemorySampleTests : IDisposable
+[Collection(PackedPackagesCollection.Name)]
+public sealed class OpenMemorySampleTests(PostgresFixture postgres)
 {
-    private readonly PostgresServer _server = PostgresServer.Start();
+    private readonly PostgresServer _server = postgres.Server;
 
     private ProcessResult MigrateSample(string database, string schema) =>
         ProcessRunner.Run("dotnet",
@@ -53,5 +55,4 @@ public sealed class OpenMemorySampleTests : IDisposable
         Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')", database));
     }
 
-    public void Dispose() => _server.Dispose();
 }

@@ -4,9 +4,9 @@ using OpenMemory.Build.Testing;
 namespace OpenMemory.Build.EndToEnd.Tests;
 
 [Collection(PackedPackagesCollection.Name)]
-public sealed class PostgresConsumerTests(PackedPackages packages) : IDisposable
+public sealed class PostgresConsumerTests(PackedPackages packages, PostgresFixture postgres)
 {
-    private readonly PostgresServer _server = PostgresServer.Start();
+    private readonly PostgresServer _server = postgres.Server;
 
     private Dictionary<string, string?> Environment(string database) => new()
     {
@@ -62,5 +62,4 @@ public sealed class PostgresConsumerTests(PackedPackages packages) : IDisposable
         Assert.True(File.Exists(app.Combine("out", "migrations", "deploy.postgres.sql")));
     }
 
-    public void Dispose() => _server.Dispose();
 }

@@ -6,10 +6,10 @@ namespace OpenMemory.Build.EndToEnd.Tests;
 
 /// <summary>Parallel deploys and killed processes, with real dotnet build processes on both providers.</summary>
 [Collection(PackedPackagesCollection.Name)]
-public sealed class ReliabilityTests(PackedPackages packages) : IDisposable
+public sealed class ReliabilityTests(PackedPackages packages, PostgresFixture postgres) : IDisposable
 {
     private const int Processes = 8;
-    private readonly PostgresServer _server = PostgresServer.Start();
+    private readonly PostgresServer _server = postgres.Server;
     private readonly TempDirectory _shared = new("omb-shared");
 
     public static TheoryData<string> Providers => ["sqlite", "postgres"];
@@ -160,6 +160,5 @@ public sealed class ReliabilityTests(PackedPackages packages) : IDisposable
     public void Dispose()
     {
         _shared.Dispose();
-        _server.Dispose();
     }
 }

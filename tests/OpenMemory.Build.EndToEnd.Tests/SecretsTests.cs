@@ -10,10 +10,10 @@ namespace OpenMemory.Build.EndToEnd.Tests;
 /// script, a report or the lock file: apply, preview, verify and a failing run alike.
 /// </summary>
 [Collection(PackedPackagesCollection.Name)]
-public sealed class SecretsTests(PackedPackages packages) : IDisposable
+public sealed class SecretsTests(PackedPackages packages, PostgresFixture postgres)
 {
     private const string Password = "S3cret-p4ss-word-xyzzy";
-    private readonly PostgresServer _server = PostgresServer.Start();
+    private readonly PostgresServer _server = postgres.Server;
 
     public static TheoryData<string> Forms => ["keyword string in a variable", "URL in a variable", "OM_PG_PASSWORD"];
 
@@ -83,5 +83,4 @@ public sealed class SecretsTests(PackedPackages packages) : IDisposable
         return Encoding.UTF8.GetString(raw) + "\n" + Encoding.Unicode.GetString(raw);
     }
 
-    public void Dispose() => _server.Dispose();
 }

@@ -1,3 +1,4 @@
+using OpenMemory.Build.EndToEnd.Tests.Infrastructure;
 using System.Reflection;
 using OpenMemory.Build.Migrations;
 using OpenMemory.Build.Migrations.Discovery;
@@ -9,10 +10,10 @@ namespace OpenMemory.Build.EndToEnd.Tests;
 /// The StartupMigrations sample: applications that migrate at start-up share one engine, one history and one
 /// checksum rule with dotnet build -t:MigrateDatabase.
 /// </summary>
-[Collection(StartupSampleCollection.Name)]
-public sealed class StartupMigrationTests(StartupSample sample) : IDisposable
+[Collection(PackedPackagesCollection.Name)]
+public sealed class StartupMigrationTests(StartupSample sample, PostgresFixture postgres) : IDisposable
 {
-    private readonly PostgresServer _server = PostgresServer.Start();
+    private readonly PostgresServer _server = postgres.Server;
     private readonly TempDirectory _directory = new("omb-startup");
 
     public static TheoryData<string> Providers => ["sqlite", "postgres"];
@@ -79,7 +80,6 @@ public sealed class StartupMigrationTests(StartupSample sample) : IDisposable
     public void Dispose()
     {
         _directory.Dispose();
-        _server.Dispose();
     }
 }
 
@@ -117,8 +117,3 @@ public sealed class StartupSample
     private static Dictionary<string, string?> Clean() => new() { ["MSBuildExtensionsPath"] = null, ["MSBuildSDKsPath"] = null, ["MSBUILD_EXE_PATH"] = null };
 }
 
-[CollectionDefinition(Name)]
-public sealed class StartupSampleCollection : ICollectionFixture<StartupSample>
-{
-    public const string Name = "startup-sample";
-}

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using OpenMemory.Build.Migrations.Tests.Infrastructure;
+using OpenMemory.Build.Testing;
 
 namespace OpenMemory.Build.Migrations.Tests;
 

@@ -1,4 +1,5 @@
 using OpenMemory.Build.Migrations.Tests.Infrastructure;
+using OpenMemory.Build.Testing;
 
 namespace OpenMemory.Build.Migrations.Tests;
 

@@ -63,7 +63,7 @@ public sealed class SqlitePreviewVerifyTests : IDisposable
         var result = _workspace.RunSqlite(MigrationMode.Verify);
 
         Assert.True(result.Succeeded, _workspace.Explain(result));
-        Assert.Equal((1, 1), (result.AppliedCount, result.PendingCount));
+        Assert.Equal((1, 1), (result.RecordedCount, result.PendingCount));
         Assert.Contains("[MIGRATE] Verified: 1 applied, 1 pending; checksums match", _workspace.Log.Lines);
         Assert.Equal(before, File.ReadAllBytes(_workspace.DatabasePath));
     }

@@ -9,7 +9,7 @@ namespace OpenMemory.Build.Migrations.Checksums;
 /// lone CR into LF, and trimming leading and trailing whitespace. Computed on the file as written, before any
 /// template expansion.
 /// </summary>
-public static class MigrationChecksum
+internal static class MigrationChecksum
 {
     public static string Compute(string text) => HashNormalized(Normalize(text));
 

@@ -7,7 +7,7 @@ namespace OpenMemory.Build.Migrations.Connection;
 /// Reads a PostgreSQL connection given as keywords ("Host=...;Database=...") or as a URL
 /// ("postgresql://user:pass@host:port/db?sslmode=require"). Errors never repeat the input: it may hold a password.
 /// </summary>
-public static class PostgresConnectionString
+internal static class PostgresConnectionString
 {
     private static readonly Dictionary<string, string> UrlParameters = new(StringComparer.OrdinalIgnoreCase)
     {

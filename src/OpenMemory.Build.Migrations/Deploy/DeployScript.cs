@@ -11,7 +11,7 @@ namespace OpenMemory.Build.Migrations.Deploy;
 /// with the database's own client, exactly the migrations the target database has not recorded yet, each with its
 /// history row in its own transaction. PostgreSQL: a psql script. SQLite: a POSIX sh script driving sqlite3.
 /// </summary>
-public static class DeployScript
+internal static class DeployScript
 {
     public sealed record Written(string Path, IReadOnlyList<MigrationDiagnostic> Diagnostics)
     {

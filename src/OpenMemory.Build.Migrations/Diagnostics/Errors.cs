@@ -4,7 +4,7 @@ namespace OpenMemory.Build.Migrations.Diagnostics;
 /// Every diagnostic the engine can produce, with its code, in one place. Each message says what happened and
 /// what to do. Codes are stable: documented in docs/errors.md, never reused for another meaning.
 /// </summary>
-public static class Errors
+internal static class Errors
 {
     // OMB1xxx: the migration files themselves.
     public static MigrationDiagnostic NoVersionInFileName(string file) => Error("OMB1001",

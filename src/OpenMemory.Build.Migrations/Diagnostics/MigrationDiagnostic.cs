@@ -32,7 +32,7 @@ public sealed record MigrationDiagnostic(
 }
 
 /// <summary>Thrown inside the engine for an expected failure; the runner turns it into a result, never lets it escape.</summary>
-public sealed class MigrationException(MigrationDiagnostic diagnostic) : Exception(diagnostic.Message)
+internal sealed class MigrationException(MigrationDiagnostic diagnostic) : Exception(diagnostic.Message)
 {
     public MigrationDiagnostic Diagnostic { get; } = diagnostic;
 }

@@ -8,7 +8,7 @@ namespace OpenMemory.Build.Migrations.Discovery;
 /// Turns a source's files into the ordered migrations of one provider. All problems with the files are collected,
 /// so one build reports every bad file at once.
 /// </summary>
-public static class MigrationCatalog
+internal static class MigrationCatalog
 {
     private const string NoTransactionDirective = "-- omb:no-transaction";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

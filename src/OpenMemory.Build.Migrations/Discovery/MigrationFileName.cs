@@ -8,7 +8,7 @@ namespace OpenMemory.Build.Migrations.Discovery;
 /// Accepted: <c>001_name.sql</c>, <c>V1__name.sql</c> (and <c>V1_2__name.sql</c> for 1.2), <c>1.2.0_name.sql</c>,
 /// <c>20250101120000_name.sql</c>, each optionally with a provider before the extension: <c>1.2.0_name.sqlite.sql</c>.
 /// </summary>
-public sealed partial record MigrationFileName(MigrationVersion Version, string Description, string? ProviderTag)
+internal sealed partial record MigrationFileName(MigrationVersion Version, string Description, string? ProviderTag)
 {
     public static MigrationFileName? TryParse(string fileName)
     {

@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Discovery;
 
 /// <summary>One migration ready to plan: the file chosen for the active provider, its text and checksum.</summary>
-public sealed record MigrationScript(
+internal sealed record MigrationScript(
     MigrationVersion Version,
     string Description,
     string FileName,

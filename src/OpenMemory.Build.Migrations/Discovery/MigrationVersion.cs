@@ -6,7 +6,7 @@ namespace OpenMemory.Build.Migrations.Discovery;
 /// A migration version: dot-separated numeric segments compared as numbers, so 1.10 follows 1.9 and 10 follows 9.
 /// Leading zeros and trailing zero segments do not matter: 001 equals 1, and 1.2 equals 1.2.0.
 /// </summary>
-public sealed partial class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
+internal sealed partial class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
 {
     private readonly string[] _segments;
 

@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Discovery;
 
 /// <summary>The provider names a file name or a setting may use, mapped to the provider they mean.</summary>
-public static class ProviderTags
+internal static class ProviderTags
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";

@@ -3,7 +3,7 @@ using OpenMemory.Build.Migrations.Discovery;
 namespace OpenMemory.Build.Migrations.History;
 
 /// <summary>One row of <c>schema_migrations</c>.</summary>
-public sealed record AppliedMigration(
+internal sealed record AppliedMigration(
     string Module,
     string Version,
     string FileName,

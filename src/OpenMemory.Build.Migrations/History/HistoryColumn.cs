@@ -1,6 +1,6 @@
 namespace OpenMemory.Build.Migrations.History;
 
-public enum HistoryColumnType
+internal enum HistoryColumnType
 {
     Text,
     Integer,
@@ -8,4 +8,4 @@ public enum HistoryColumnType
 }
 
 /// <summary>One column of the history table; each provider maps the type to its own.</summary>
-public sealed record HistoryColumn(string Name, HistoryColumnType Type, bool NotNull, string? Default = null);
+internal sealed record HistoryColumn(string Name, HistoryColumnType Type, bool NotNull, string? Default = null);

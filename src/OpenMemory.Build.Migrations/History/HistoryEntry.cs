@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.History;
 
 /// <summary>The row written together with a migration, in the same transaction.</summary>
-public sealed record HistoryEntry(
+internal sealed record HistoryEntry(
     string Module,
     string Version,
     string FileName,

@@ -8,7 +8,7 @@ namespace OpenMemory.Build.Migrations.History;
 /// (module_name, filename) and (module_name, version). Providers supply only the dialect: column types, the
 /// qualified name, and how the row's time values are taken.
 /// </summary>
-public abstract class HistoryTable
+internal abstract class HistoryTable
 {
     public const string Name = "schema_migrations";
 

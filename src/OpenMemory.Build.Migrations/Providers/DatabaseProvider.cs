@@ -5,7 +5,7 @@ using OpenMemory.Build.Migrations.Templating;
 namespace OpenMemory.Build.Migrations.Providers;
 
 /// <summary>What differs between databases: dialect, templating, history SQL, connections, locking and error mapping.</summary>
-public abstract class DatabaseProvider
+internal abstract class DatabaseProvider
 {
     public abstract string Name { get; }
 

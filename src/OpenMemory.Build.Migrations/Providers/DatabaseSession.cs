@@ -2,7 +2,7 @@ using OpenMemory.Build.Migrations.History;
 
 namespace OpenMemory.Build.Migrations.Providers;
 
-public enum ApplyOutcome
+internal enum ApplyOutcome
 {
     Applied,
 
@@ -11,7 +11,7 @@ public enum ApplyOutcome
 }
 
 /// <summary>One open connection to the target database for the length of a run.</summary>
-public abstract class DatabaseSession : IAsyncDisposable
+internal abstract class DatabaseSession : IAsyncDisposable
 {
     /// <summary>The module's history rows, or null when the history table does not exist yet.</summary>
     public abstract Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken);

@@ -5,7 +5,7 @@ using OpenMemory.Build.Migrations.Templating;
 namespace OpenMemory.Build.Migrations.Providers;
 
 /// <summary>A migration expanded and split for one provider, able to locate an error back in its file.</summary>
-public sealed class PreparedMigration(MigrationScript script, ExpandedSql expanded, IReadOnlyList<SqlStatement> statements)
+internal sealed class PreparedMigration(MigrationScript script, ExpandedSql expanded, IReadOnlyList<SqlStatement> statements)
 {
     private SourceText? _source;
 

@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Providers;
 
 /// <summary>A statement of a migration failed; the transaction has been rolled back.</summary>
-public sealed class StatementFailedException(
+internal sealed class StatementFailedException(
     int statementIndex,
     int positionInStatement,
     string databaseMessage,

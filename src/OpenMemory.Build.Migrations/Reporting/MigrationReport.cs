@@ -7,7 +7,7 @@ namespace OpenMemory.Build.Migrations.Reporting;
 /// The run as JSON, for CI dashboards and reviewers; the schema is documented in README ("Report file").
 /// It holds no connection string, so no password can reach it.
 /// </summary>
-public static class MigrationReport
+internal static class MigrationReport
 {
     public const int SchemaVersion = 1;
 

@@ -4,7 +4,7 @@ using OpenMemory.Build.Migrations.Diagnostics;
 namespace OpenMemory.Build.Migrations.Runner;
 
 /// <summary>Names that end up inside SQL are refused unless they are plain: no quotes, semicolons, spaces, or more than 63 characters.</summary>
-public static partial class Identifiers
+internal static partial class Identifiers
 {
     public static string Require(string value, string what) =>
         PlainIdentifier().IsMatch(value) ? value : throw new MigrationException(Errors.InvalidIdentifier(what, value));

@@ -11,6 +11,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
     private readonly List<MigrationDiagnostic> _diagnostics = [];
     private List<MigrationRecord> _records = [];
     private string? _startVersion;
+    private string? _previewSql;
     private DatabaseProvider? _provider;
 
     public async Task<MigrationResult> ExecuteAsync(CancellationToken cancellationToken)
@@ -44,6 +45,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             Migrations = _records,
             Diagnostics = _diagnostics,
             StartVersion = _startVersion,
+            PreviewSql = _previewSql,
         };
     }
 
@@ -205,11 +207,12 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             log.PendingItem(migration.Script);
         }
 
+        var scratch = Path.GetFullPath(options.PreviewFile ?? Path.Combine(Path.GetTempPath(), $"omb-preview-{options.Module}.sql")) + ".scratch";
+        var script = _previewSql = PreviewScriptWriter.Write(_provider!, options, scratch,
+            [.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],
+            [.. prepared.Select(m => (m, Entry(m.Script, AppliedMigration.KindApplied, null)))]);
         if (options.PreviewFile is { } file)
         {
-            var script = PreviewScriptWriter.Write(_provider!, options, Path.GetFullPath(file) + ".scratch",
-                [.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],
-                [.. prepared.Select(m => (m, Entry(m.Script, AppliedMigration.KindApplied, null)))]);
             try
             {
                 IO.AtomicFile.WriteAllText(file, script);

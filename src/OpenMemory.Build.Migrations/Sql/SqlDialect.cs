@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Sql;
 
 /// <summary>The lexical rules that decide where one SQL statement ends and the next begins.</summary>
-public sealed record SqlDialect(
+internal sealed record SqlDialect(
     bool DollarQuotedStrings,
     bool EscapeStrings,
     bool NestedBlockComments,

@@ -1,6 +1,6 @@
 namespace OpenMemory.Build.Migrations.Sql;
 
-public static class SqlLiteral
+internal static class SqlLiteral
 {
     /// <summary>A standard SQL string literal: single quotes doubled. Valid in SQLite and in PostgreSQL (standard_conforming_strings).</summary>
     public static string Quote(string value) => "'" + value.Replace("'", "''") + "'";

@@ -4,7 +4,7 @@ namespace OpenMemory.Build.Migrations.Sql;
 /// Splits a script into statements at semicolons that stand outside strings, quoted identifiers, comments,
 /// dollar-quoted bodies (PostgreSQL), BEGIN ATOMIC bodies (PostgreSQL) and trigger bodies (SQLite).
 /// </summary>
-public static class SqlScriptSplitter
+internal static class SqlScriptSplitter
 {
     public static IReadOnlyList<SqlStatement> Split(string sql, SqlDialect dialect)
     {

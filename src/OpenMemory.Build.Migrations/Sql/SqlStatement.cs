@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Sql;
 
 /// <summary>One statement of a script, without its terminating semicolon; <see cref="Offset"/> is where its first token starts.</summary>
-public sealed record SqlStatement(string Text, int Offset)
+internal sealed record SqlStatement(string Text, int Offset)
 {
     /// <summary>The first keyword, upper-cased ("CREATE", "INSERT", ...), or empty.</summary>
     public string FirstKeyword

@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Templating;
 
 /// <summary>A migration's SQL after template expansion, able to map an offset back to the file as written.</summary>
-public sealed class ExpandedSql
+internal sealed class ExpandedSql
 {
     private readonly IReadOnlyList<Segment> _segments;
 

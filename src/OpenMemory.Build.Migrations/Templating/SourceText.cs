@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Templating;
 
 /// <summary>Turns offsets in a text into 1-based line and column numbers.</summary>
-public sealed class SourceText
+internal sealed class SourceText
 {
     private readonly int[] _lineStarts;
 

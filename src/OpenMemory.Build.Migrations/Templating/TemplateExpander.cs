@@ -9,7 +9,7 @@ namespace OpenMemory.Build.Migrations.Templating;
 /// identifier (a PostgreSQL array literal such as '{{1,2}}') is left alone; a dotted identifier that is not a
 /// known placeholder is an error.
 /// </summary>
-public static partial class TemplateExpander
+internal static partial class TemplateExpander
 {
     public static ExpandedSql Expand(string text, TemplateScope scope, string file)
     {

@@ -1,7 +1,7 @@
 namespace OpenMemory.Build.Migrations.Templating;
 
 /// <summary>What the placeholders of a migration expand to for one provider, schema and table-name map.</summary>
-public sealed class TemplateScope(Func<string, string> table, string schema)
+internal sealed class TemplateScope(Func<string, string> table, string schema)
 {
     /// <summary>The SQL for <c>{{tables.NAME}}</c>: the mapped table name, schema-qualified and quoted where the provider needs it.</summary>
     public string Table(string logicalName) => table(logicalName);

@@ -72,7 +72,7 @@ public sealed class PackedPackages : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class PackedPackagesCollection : ICollectionFixture<PackedPackages>
+public sealed class PackedPackagesCollection : ICollectionFixture<PackedPackages>, ICollectionFixture<PostgresFixture>, ICollectionFixture<StartupSample>
 {
     public const string Name = "packed";
 }

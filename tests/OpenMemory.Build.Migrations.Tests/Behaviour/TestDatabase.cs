@@ -34,7 +34,7 @@ public abstract class TestDatabase
     /// <summary>The name of a table as unqualified SQL in a migration reaches it.</summary>
     public abstract string Table(string name);
 
-    public DeployScript.Written WriteDeployScript(MigrationWorkspace workspace, string folder, string module = "test", string? baseline = null) =>
+    internal DeployScript.Written WriteDeployScript(MigrationWorkspace workspace, string folder, string module = "test", string? baseline = null) =>
         DeployScript.Write(FileSystemMigrationSource.FromDirectory(workspace.MigrationsFolder),
             WithBaseline(Options(MigrationMode.Apply, module), baseline), folder);
 
