@@ -9,28 +9,18 @@ internal static class ConsumerProject
     /// <param name="sdkStyle">A Microsoft.NET.Sdk project, as a real consumer has; otherwise a bare project, the worst case for ratios.</param>
     public static string Write(string directory, string migrations, string buildFolder, string tasksAssembly, bool sdkStyle = false)
     {
-        Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, sdkStyle ? "BenchSdk.csproj" : "Bench.proj");
-        File.WriteAllText(path, $"""
-            <Project{(sdkStyle ? " Sdk=\"Microsoft.NET.Sdk\"" : "")}>
-              <Import Project="{buildFolder}OpenMemory.Build.Tasks.props" />
-              <PropertyGroup>
-                <OpenMemoryBuildTasksAssembly>{tasksAssembly}</OpenMemoryBuildTasksAssembly>
+        Testing.SourceConsumerProject.Write(path, buildFolder, tasksAssembly,
+            properties: """
                 <MigrationModule>bench</MigrationModule>
                 <MigrationSchema>public</MigrationSchema>
                 <MigrationAllowPublicSchema>true</MigrationAllowPublicSchema>
                 <MigrationUseLockFile>false</MigrationUseLockFile>
-                <BaseIntermediateOutputPath>obj/</BaseIntermediateOutputPath>
                 <EnableDefaultMigrationItems>false</EnableDefaultMigrationItems>
-                {(sdkStyle ? "<TargetFramework>net10.0</TargetFramework><EnableDefaultItems>false</EnableDefaultItems>" : "")}
-              </PropertyGroup>
-              <ItemGroup>
-                <Migration Include="{migrations}/*.sql" />
-              </ItemGroup>
-              <Import Project="{buildFolder}OpenMemory.Build.Tasks.targets" />
-              <Target Name="Empty" />
-            </Project>
-            """);
+                """,
+            items: $"<Migration Include=\"{migrations}/*.sql\" />",
+            targets: "<Target Name=\"Empty\" />",
+            sdkStyle: sdkStyle);
         return path;
     }
 }

@@ -7,6 +7,7 @@ using OpenMemory.Build.Testing;
 
 // Benchmarks against the raw limit, measured in the same run; writes bench/RESULTS.md.
 //   dotnet run -c Release --project bench/OpenMemory.Build.Bench [-- --sizes 500,2000 --reps 3 --noop-reps 7]
+//   ... -- --plain-build [--sizes 500 --noop-reps 9]: only the plain-build figure (package versus none)
 var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
 var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
 var noOpReps = int.Parse(Option("--noop-reps", "7"), CultureInfo.InvariantCulture);
@@ -14,6 +15,12 @@ var output = Option("--out", RepositoryPaths.Combine("bench", "RESULTS.md"));
 var metadata = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value!);
 
 using var work = new TempDirectory("omb-bench");
+if (args.Contains("--plain-build"))
+{
+    PlainBuild.Measure(work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], sizes[0], noOpReps, output);
+    return 0;
+}
+
 using var server = PostgresServer.Start(durable: true);
 var results = new Results();
 foreach (var n in sizes)

@@ -12,24 +12,12 @@ public sealed class ConsumerProject : IDisposable
 
     public ConsumerProject(string name = "Consumer", string extraProperties = "", string extraItems = "")
     {
-        ProjectPath = _directory.Combine($"{name}.proj");
-        File.WriteAllText(ProjectPath, $"""
-            <Project>
-              <Import Project="{InProcessBuild.TasksBuildFolder}OpenMemory.Build.Tasks.props" />
-              <PropertyGroup>
-                <OpenMemoryBuildTasksAssembly>{InProcessBuild.TasksAssembly}</OpenMemoryBuildTasksAssembly>
-                <BaseIntermediateOutputPath>obj/</BaseIntermediateOutputPath>
-                {extraProperties}
-              </PropertyGroup>
-              <ItemGroup>
-                {extraItems}
-              </ItemGroup>
-              <Import Project="{InProcessBuild.TasksBuildFolder}OpenMemory.Build.Tasks.targets" />
-              <Target Name="Build">
-                <Message Importance="High" Text="compiled" />
-              </Target>
-            </Project>
-            """);
+        ProjectPath = SourceConsumerProject.Write(_directory.Combine($"{name}.proj"), InProcessBuild.TasksBuildFolder, InProcessBuild.TasksAssembly,
+            extraProperties, extraItems, targets: """
+                <Target Name="Build">
+                  <Message Importance="High" Text="compiled" />
+                </Target>
+                """);
     }
 
     public string ProjectPath { get; }

@@ -1,6 +1,6 @@
 namespace OpenMemory.Build.Migrations.Tests.Behaviour;
 
-public sealed class SqliteMigrationBehaviour : MigrationBehaviourSuite
+public sealed class SqliteReadmeClaims : ReadmeClaims
 {
     protected override TestDatabase NewDatabase() => new SqliteTestDatabase(Path.Combine(Workspace.Root, "databases", $"{Guid.NewGuid():N}.sqlite"));
 }

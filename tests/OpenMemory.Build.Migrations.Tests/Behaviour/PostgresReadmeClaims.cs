@@ -4,7 +4,7 @@ using OpenMemory.Build.Testing;
 namespace OpenMemory.Build.Migrations.Tests.Behaviour;
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresMigrationBehaviour(PostgresFixture fixture) : MigrationBehaviourSuite
+public sealed class PostgresReadmeClaims(PostgresFixture fixture) : ReadmeClaims
 {
     protected override TestDatabase NewDatabase() => new PostgresTestDatabase(fixture.Server, fixture.Server.CreateDatabase(), "app");
 }

@@ -4,10 +4,11 @@ using OpenMemory.Build.Testing;
 namespace OpenMemory.Build.Migrations.Tests.Behaviour;
 
 /// <summary>
-/// README's promises, written once and run on every provider (one subclass each). Every database a test uses is
-/// a real SQLite file or a real database of the throwaway PostgreSQL cluster.
+/// README's behavioural claims, one test each, named after the claim: written once and run on every provider
+/// (one subclass each). Every database a test uses is a real SQLite file or a real database of the throwaway
+/// PostgreSQL cluster.
 /// </summary>
-public abstract class MigrationBehaviourSuite : IDisposable
+public abstract class ReadmeClaims : IDisposable
 {
     protected MigrationWorkspace Workspace { get; } = new();
 
@@ -33,6 +34,71 @@ public abstract class MigrationBehaviourSuite : IDisposable
         Assert.Equal(file, result.Errors.Single().File);
         Assert.Equal(schema, database.Schema());
         Assert.Equal(history, database.History());
+    }
+
+    [Fact]
+    public void Running_it_again_finds_nothing_pending()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+
+        var again = Workspace.Run(database.Options());
+
+        Assert.True(again.Succeeded, Workspace.Explain(again));
+        Assert.Equal(0, again.AppliedNowCount);
+        Assert.Contains("[MIGRATE] No pending migrations: the database is up to date (version 001)", Workspace.Log.Lines);
+    }
+
+    [Fact]
+    public void The_first_failure_rolls_its_migration_back_stops_the_run_and_names_file_line_and_column()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);");
+        var broken = Workspace.Add("002_broken.sql", "INSERT INTO items VALUES (1);\n-- a comment\nINSERT INTO missing_table VALUES (2);\n");
+        Workspace.Add("003_later.sql", "CREATE TABLE later (id INTEGER);");
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4001", broken, 3), (error.Code, error.File, error.Line));
+        Assert.True(error.Column >= 1);
+        Assert.Equal(0, database.Count($"SELECT count(*) FROM {database.Table("items")}"));
+        Assert.Single(database.History());
+    }
+
+    [Fact]
+    public void Verify_and_preview_only_read()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        Workspace.Add("002_more.sql", "CREATE TABLE more (id INTEGER);");
+        var schema = database.Schema();
+
+        var verify = Workspace.Run(database.Options(MigrationMode.Verify));
+        var preview = Workspace.Run(database.Options(MigrationMode.Preview));
+
+        Assert.True(verify.Succeeded && preview.Succeeded, Workspace.Explain(preview));
+        Assert.Equal((1, 1), (verify.PendingCount, preview.PendingCount));
+        Assert.Contains("CREATE TABLE more (id INTEGER);", preview.PreviewSql);
+        Assert.Equal(schema, database.Schema());
+        Assert.Single(database.History());
+    }
+
+    [Fact]
+    public void A_baseline_version_records_earlier_migrations_without_running_them()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_exists_already.sql", "CREATE TABLE legacy (id INTEGER);");
+        Workspace.Add("002_new.sql", "CREATE TABLE fresh (id INTEGER);");
+
+        var result = Workspace.Run(TestDatabase.WithBaseline(database.Options(), "001"));
+
+        Assert.True(result.Succeeded, Workspace.Explain(result));
+        Assert.Equal(1, result.AppliedNowCount);
+        Assert.Contains(database.History(), row => row.StartsWith("test 001 ", StringComparison.Ordinal) && row.EndsWith(" baselined", StringComparison.Ordinal));
+        Assert.DoesNotContain("legacy", database.Schema());
     }
 
     [Fact]
