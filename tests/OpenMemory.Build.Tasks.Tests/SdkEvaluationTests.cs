@@ -32,6 +32,8 @@ public sealed class SdkEvaluationTests : IDisposable
         Assert.Empty(evaluated.GetItems("IntermediateAssembly"));
         Assert.Contains("MigrateDatabase", evaluated.Targets.Keys);
         Assert.Contains("ValidateMigrations", evaluated.Targets.Keys);
+        Assert.DoesNotContain("//", evaluated.GetPropertyValue("MigrationReportFile"));
+        Assert.EndsWith(Path.Combine("obj", "migrations", "Inventory.Database.report.json"), evaluated.GetPropertyValue("MigrationReportFile"));
     }
 
     private string WriteProject(string name, string body)
