@@ -83,7 +83,7 @@ internal static class Errors
         $"MigrationMode '{value}' is not known. Use Apply, Preview or Verify.");
 
     public static MigrationDiagnostic InvalidLockTimeout(string value) => Error("OMB2010",
-        $"MigrationLockTimeout '{value}' is not a number of seconds. Use a whole number such as 60.");
+        $"MigrationRunLockTimeout '{value}' is not a number of seconds. Use a whole number such as 60.");
 
     // OMB3xxx: history versus files (verify).
     public static MigrationDiagnostic ModifiedAfterApplied(string file, string version, string recorded, string current) => Error("OMB3001",
