@@ -190,25 +190,32 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Theory]
-    [InlineData("baseline version")]
-    [InlineData("schema_version")]
-    public void Deploy_scripts_honour_baselines_as_apply_does(string how)
+    [InlineData("baseline version", "1.1.0")]
+    [InlineData("schema_version", "1.1.0")]
+    [InlineData("schema_version", "1.2.0")]
+    public void Deploy_scripts_honour_baselines_as_apply_does(string how, string version)
     {
-        // A populated v1.1 OpenMemory database that no migration tool of ours has seen: 1.1.0 is in place, with rows.
+        // A populated OpenMemory database that no migration tool of ours has seen: everything up to the version is in
+        // place, with rows; OpenMemory's own upgrader may have recorded it in schema_version.
         var files = ForProvider(SampleFiles());
-        AssertScriptsMatchApply(files, appliedBefore: 0, baseline: how == "baseline version" ? "1.1.0" : null, setup: database =>
+        AssertScriptsMatchApply(files, appliedBefore: 0, baseline: how == "baseline version" ? version : null, setup: database =>
         {
-            var v11 = files.Where(f => f.Name.StartsWith("1.1.0", StringComparison.Ordinal)).Select(f => f.Sql).Single();
             if (database is PostgresTestDatabase postgres)
             {
                 database.Execute($"CREATE SCHEMA \"{postgres.SchemaName}\"");
             }
 
-            database.Execute(Expand(database, v11));
+            foreach (var (_, sql) in files.Where(f => string.CompareOrdinal(f.Name[..5], version) <= 0))
+            {
+                // As OpenMemory's own upgrader ran it: the sqlite3 shell has no ADD COLUMN IF NOT EXISTS.
+                var expanded = Expand(database, sql);
+                database.Execute(database.Provider == "sqlite" ? expanded.Replace("ADD COLUMN IF NOT EXISTS", "ADD COLUMN", StringComparison.OrdinalIgnoreCase) : expanded);
+            }
+
             database.Execute($"INSERT INTO {database.Table(MemoriesTable(database))} (id, content, primary_sector, created_at, updated_at) VALUES ('m1', 'kept', 'semantic', 1, 1)");
             if (how == "schema_version")
             {
-                database.Execute($"CREATE TABLE {database.Table("schema_version")} (version TEXT PRIMARY KEY, applied_at BIGINT); INSERT INTO {database.Table("schema_version")} VALUES ('1.1.0', 1)");
+                database.Execute($"CREATE TABLE {database.Table("schema_version")} (version TEXT PRIMARY KEY, applied_at BIGINT); INSERT INTO {database.Table("schema_version")} VALUES ('{version}', 1)");
             }
         }, check: database => Assert.Equal(1, database.Count($"SELECT count(*) FROM {database.Table(MemoriesTable(database))} WHERE content = 'kept'")));
     }
