@@ -34,5 +34,40 @@ public sealed class PreviewAndReportTargetTests : IDisposable
         Assert.Equal(1, report.RootElement.GetProperty("totals").GetProperty("appliedNow").GetInt32());
     }
 
+    [Fact]
+    public void Every_json_file_the_tool_writes_is_strict_json()
+    {
+        _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");
+        _project.AddMigration("002_more.sql", "CREATE TABLE \"quoted \"\"name\"\"\" (id INTEGER);");
+        Assert.True(_project.Build().Succeeded);
+
+        var written = Directory.GetFiles(_project.Directory, "*.json", SearchOption.AllDirectories);
+
+        Assert.Equal(2, written.Length);
+        foreach (var file in written)
+        {
+            // System.Text.Json's defaults refuse comments and trailing commas, as jq and Python's json do.
+            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+        }
+    }
+
+    [Fact]
+    public void Clean_removes_the_report_the_preview_and_the_stamps()
+    {
+        _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");
+        Assert.True(_project.Build("Build").Succeeded);
+        Assert.True(_project.Build(properties: new Dictionary<string, string> { ["MigrationMode"] = "Preview" }).Succeeded);
+        Assert.True(_project.Build().Succeeded);
+        var outputs = _project.Combine("obj", "migrations");
+        Assert.NotEmpty(Directory.GetFiles(outputs));
+
+        Assert.True(_project.Build("CleanMigrationOutputs").Succeeded);
+
+        Assert.Empty(Directory.GetFiles(outputs));
+        using var collection = new Microsoft.Build.Evaluation.ProjectCollection();
+        Assert.Equal("Clean", collection.LoadProject(_project.ProjectPath).Targets["CleanMigrationOutputs"].AfterTargets);
+    }
+
     public void Dispose() => _project.Dispose();
 }
