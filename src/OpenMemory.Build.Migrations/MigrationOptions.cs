@@ -37,6 +37,9 @@ public sealed class MigrationOptions
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>While a migration runs longer, a line every interval says which statement runs and what it waits on; zero turns it off.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     public MigrationMode Mode { get; init; } = MigrationMode.Apply;
 
     public bool AllowOutOfOrder { get; init; }

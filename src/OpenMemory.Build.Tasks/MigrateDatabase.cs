@@ -42,6 +42,10 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
     [Required]
     public string Mode { get; set; } = "";
 
+    /// <summary>Seconds between the lines a long migration prints while it runs; 0 for none.</summary>
+    [Required]
+    public string HeartbeatSeconds { get; set; } = "";
+
     public bool AllowOutOfOrder { get; set; }
 
     public bool FailOnPending { get; set; }
@@ -116,6 +120,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
                 AppRole = ConnectionResolver.ResolveAppRole(AppRole, Environment.GetEnvironmentVariable),
                 CreateDatabase = ConnectionResolver.ResolveCreateDatabase(CreateDatabase, Environment.GetEnvironmentVariable),
                 LockTimeout = ParseRunLockTimeout(),
+                HeartbeatInterval = ParseHeartbeat(),
                 Mode = ParseMode(),
                 AllowOutOfOrder = AllowOutOfOrder,
                 FailOnPending = FailOnPending,
@@ -135,6 +140,10 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
     private TimeSpan ParseRunLockTimeout() =>
         int.TryParse(RunLockTimeout, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds)
         : throw new MigrationException(Errors.InvalidLockTimeout(RunLockTimeout));
+
+    private TimeSpan ParseHeartbeat() =>
+        int.TryParse(HeartbeatSeconds, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds)
+        : throw new MigrationException(Errors.InvalidHeartbeat(HeartbeatSeconds));
 
     private MigrationMode ParseMode() =>
         Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode

@@ -85,6 +85,9 @@ internal static class Errors
     public static MigrationDiagnostic InvalidLockTimeout(string value) => Error("OMB2010",
         $"MigrationRunLockTimeout '{value}' is not a number of seconds. Use a whole number such as 60.");
 
+    public static MigrationDiagnostic InvalidHeartbeat(string value) => Error("OMB2011",
+        $"MigrationHeartbeatSeconds '{value}' is not a number of seconds. Use a whole number such as 10, or 0 for no heartbeat.");
+
     // OMB3xxx: history versus files (verify).
     public static MigrationDiagnostic ModifiedAfterApplied(string file, string version, string recorded, string current) => Error("OMB3001",
         $"Migration {version} was modified after it was applied: recorded checksum {recorded}, file checksum {current}. Never edit an applied migration: restore the file (e.g. 'git checkout -- {Path.GetFileName(file)}') and put the change in a new migration. In development only, delete its row from schema_migrations to re-run it.",

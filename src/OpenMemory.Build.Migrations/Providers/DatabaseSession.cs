@@ -10,6 +10,9 @@ internal enum ApplyOutcome
     AlreadyApplied,
 }
 
+/// <summary>A running statement, as a heartbeat reports it.</summary>
+internal sealed record StatementActivity(int? StatementIndex, string? StatementText, string? Waiting);
+
 /// <summary>One open connection to the target database for the length of a run.</summary>
 internal abstract class DatabaseSession : IAsyncDisposable
 {
@@ -36,6 +39,12 @@ internal abstract class DatabaseSession : IAsyncDisposable
 
     /// <summary>After a successful apply: rights for the application role, where the provider has roles; returns the role.</summary>
     public virtual Task<string?> GrantAppRoleAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>
+    /// What the migration running now is doing, asked from another thread while it runs: the statement (by index,
+    /// or by the text the server reports) and, where the database can tell, what it waits for.
+    /// </summary>
+    public virtual Task<StatementActivity?> ActivityAsync(CancellationToken cancellationToken) => Task.FromResult<StatementActivity?>(null);
 
     public abstract ValueTask DisposeAsync();
 }

@@ -157,7 +157,10 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             ApplyOutcome outcome;
             try
             {
-                outcome = await session.ApplyAsync(migration, Entry(script, AppliedMigration.KindApplied, null), cancellationToken);
+                await using (Heartbeat.Start(options.HeartbeatInterval, (elapsed, token) => BeatAsync(session, migration, elapsed, token)))
+                {
+                    outcome = await session.ApplyAsync(migration, Entry(script, AppliedMigration.KindApplied, null), cancellationToken);
+                }
             }
             catch (StatementFailedException e)
             {
@@ -190,6 +193,24 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
         await GrantAppRoleAsync(session, cancellationToken);
         log.AllCompleted();
+    }
+
+    private async Task BeatAsync(DatabaseSession session, PreparedMigration migration, TimeSpan elapsed, CancellationToken cancellationToken)
+    {
+        var activity = await session.ActivityAsync(cancellationToken);
+        var index = activity?.StatementIndex ?? FindStatement(migration, activity?.StatementText);
+        log.StillRunning(migration.Script, index is { } i ? migration.Locate(i, 0).Line : null, elapsed, activity?.Waiting);
+    }
+
+    private static int? FindStatement(PreparedMigration migration, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var index = migration.Statements.ToList().FindIndex(s => string.Equals(s.Text.Trim(), text.Trim(), StringComparison.Ordinal));
+        return index >= 0 ? index : null;
     }
 
     private async Task GrantAppRoleAsync(DatabaseSession session, CancellationToken cancellationToken)

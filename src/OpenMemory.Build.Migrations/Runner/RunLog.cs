@@ -15,6 +15,10 @@ internal sealed class RunLog(ILogger logger)
     public void Completed(MigrationScript script, long milliseconds) =>
         logger.LogInformation("[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Version.Text, milliseconds);
 
+    public void StillRunning(MigrationScript script, int? line, TimeSpan elapsed, string? waiting) =>
+        logger.LogInformation("[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)elapsed.TotalSeconds,
+            line is { } l ? $", statement on line {l} of {script.FileName}" : "", waiting is null ? "" : $"; it {waiting}");
+
     public void AppliedElsewhere(MigrationScript script) =>
         logger.LogInformation("[MIGRATE] Migration {Version} was applied by another run meanwhile; skipped", script.Version.Text);
 

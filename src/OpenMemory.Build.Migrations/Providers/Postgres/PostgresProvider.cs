@@ -236,6 +236,50 @@ internal sealed class PostgresProvider : DatabaseProvider
         }
     }
 
+    /// <summary>
+    /// What a server process is running and waiting for, asked on a short connection of its own (the session's own
+    /// connection is busy with the statement). Null when the engine has no connection string of its own.
+    /// </summary>
+    public async Task<StatementActivity?> ObserveAsync(int processId, CancellationToken cancellationToken)
+    {
+        if (_connection is null)
+        {
+            return null;
+        }
+
+        var (observer, release) = await OpenOwnAsync(new NpgsqlConnectionStringBuilder(_connection.ConnectionString) { Timeout = 5 }.ConnectionString, cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT a.query, l.mode, l.relation::regclass::text, l.locktype,
+                       (SELECT string_agg(b::text, ', ') FROM unnest(pg_blocking_pids(a.pid)) AS b)
+                FROM pg_stat_activity a
+                LEFT JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+                WHERE a.pid = $1
+                LIMIT 1
+                """, observer);
+            command.Parameters.AddWithValue(processId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            string? waiting = null;
+            if (!reader.IsDBNull(1))
+            {
+                var what = reader.IsDBNull(2) ? reader.GetString(3) : reader.GetString(2);
+                waiting = $"waits for {reader.GetString(1)} on {what}" + (reader.IsDBNull(4) ? "" : $", held by server process {reader.GetString(4)}");
+            }
+
+            return new StatementActivity(null, reader.IsDBNull(0) ? null : reader.GetString(0), waiting);
+        }
+        finally
+        {
+            await release();
+        }
+    }
+
     private static (string? Host, int Port, string? Database) Describe(NpgsqlDataSource source)
     {
         var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);

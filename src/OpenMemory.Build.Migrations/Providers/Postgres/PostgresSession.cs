@@ -19,6 +19,7 @@ internal sealed class PostgresSession(
     Func<CancellationToken, Task>? restore) : DatabaseSession
 {
     private readonly PostgresHistoryTable _history = provider.PostgresHistory;
+    private volatile int _runningStatement = -1;
     private readonly bool _batchNamesFailedStatement = new NpgsqlConnectionStringBuilder(connection.ConnectionString).IncludeFailedBatchedCommand;
     private string QuotedSchema => SqlLiteral.Identifier(provider.Schema);
 
@@ -168,6 +169,7 @@ internal sealed class PostgresSession(
 
         for (var i = 0; i < migration.Statements.Count; i++)
         {
+            _runningStatement = i;
             try
             {
                 await ExecuteAsync(migration.Statements[i].Text, transaction, cancellationToken);
@@ -201,6 +203,13 @@ internal sealed class PostgresSession(
 
         await PostgresGrants.GrantAsync(connection, provider.Schema, role, _history.QualifiedName, cancellationToken);
         return role;
+    }
+
+    /// <summary>The server's view of this session (another connection asks): the running statement and the lock it waits on.</summary>
+    public override async Task<StatementActivity?> ActivityAsync(CancellationToken cancellationToken)
+    {
+        var activity = await provider.ObserveAsync(connection.ProcessID, cancellationToken);
+        return activity is null ? null : activity with { StatementIndex = _runningStatement >= 0 ? _runningStatement : null };
     }
 
     public override async ValueTask DisposeAsync()

@@ -10,6 +10,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 {
     private readonly HistoryTable _history = provider.History;
     private SqliteTransaction? _transaction;
+    private volatile int _runningStatement = -1;
 
     public override Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
     {
@@ -127,6 +128,9 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.CompletedTask;
     }
 
+    public override Task<StatementActivity?> ActivityAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_runningStatement >= 0 ? new StatementActivity(_runningStatement, null, null) : null);
+
     public override ValueTask DisposeAsync()
     {
         if (restore is not null)
@@ -162,6 +166,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         var statements = migration.Statements;
         for (var i = 0; i < statements.Count; i++)
         {
+            _runningStatement = i;
             cancellationToken.ThrowIfCancellationRequested();
             var sql = statements[i].Text;
             if (SqliteColumnGuard.Match(sql) is { } guard)
