@@ -10,4 +10,7 @@ public enum MigrationMode
 
     /// <summary>Only check history against the files (the CI gate); the database is only read.</summary>
     Verify,
+
+    /// <summary>Show every migration and its state, as a table; the database is only read and nothing fails.</summary>
+    Info,
 }

@@ -80,7 +80,7 @@ internal static class Errors
         $"MigrationOptions.BaselineVersion '{value}' is not a version. Use a version such as '1.1' or '001'.");
 
     public static MigrationDiagnostic InvalidMode(string value) => Error("OMB2009",
-        $"MigrationMode '{value}' is not known. Use Apply, Preview or Verify.");
+        $"MigrationMode '{value}' is not known. Use Apply, Preview, Verify or Info.");
 
     public static MigrationDiagnostic InvalidLockTimeout(string value) => Error("OMB2010",
         $"MigrationRunLockTimeout '{value}' is not a number of seconds. Use a whole number such as 60.");

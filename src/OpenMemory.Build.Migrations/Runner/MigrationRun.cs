@@ -82,6 +82,13 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         _records = [.. plan.Records];
         _startVersion = plan.CurrentVersion;
         log.CurrentVersion(plan.CurrentVersion ?? (adopted is null ? null : $"{adopted.Text} (recorded in {options.LegacyHistoryTable})"));
+        if (options.Mode == MigrationMode.Info)
+        {
+            // Info shows problems as states in its table; it is a look, not a gate.
+            InfoTable.Write(log, _records);
+            return;
+        }
+
         _diagnostics.AddRange(plan.Problems);
         if (HasErrors)
         {

@@ -43,5 +43,9 @@ internal sealed class RunLog(ILogger logger)
     public void Verified(int applied, int pending) =>
         logger.LogInformation("[MIGRATE] Verified: {Applied} applied, {Pending} pending; checksums match", applied, pending);
 
+    public void InfoRow(string row) => logger.LogInformation("[MIGRATE] {Row}", row);
+
+    public void InfoDetail(string row) => logger.LogDebug("[MIGRATE] {Row}", row);
+
     public void Granted(string role) => logger.LogInformation("[MIGRATE] Granted DML rights on the schema to role {Role}", role);
 }

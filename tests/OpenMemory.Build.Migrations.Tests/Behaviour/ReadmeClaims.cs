@@ -87,6 +87,36 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void Info_shows_every_migration_with_its_state_in_run_order_and_writes_nothing()
+    {
+        var database = NewDatabase();
+        for (var i = 1; i <= 14; i++)
+        {
+            Workspace.Add($"{i:000}_step_{i}.sql", $"CREATE TABLE t{i} (id INTEGER);");
+        }
+
+        var edited = Workspace.Add("015_edited.sql", "CREATE TABLE t15 (id INTEGER);");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        File.WriteAllText(edited, "CREATE TABLE t15 (id BIGINT);");
+        Workspace.Add("016_pending.sql", "CREATE TABLE t16 (id INTEGER);");
+        var schema = database.Schema();
+
+        var info = Workspace.Run(database.Options(MigrationMode.Info));
+
+        Assert.True(info.Succeeded, Workspace.Explain(info));
+        Assert.Equal(schema, database.Schema());
+        Assert.Equal(16, info.Migrations.Count);
+        Assert.Equal((MigrationState.Modified, MigrationState.Pending), (info.Migrations[14].State, info.Migrations[15].State));
+        var lines = Workspace.Log.Lines;
+        Assert.Contains(lines, l => l.StartsWith("[MIGRATE] Version  Description", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("[MIGRATE] 001      Step 1", StringComparison.Ordinal) && l.Contains(" applied ", StringComparison.Ordinal));
+        Assert.Contains("[MIGRATE] ... 12 more applied migration(s), 002 to 013 (all rows with -v:d)", lines);
+        Assert.Contains(lines, l => l.StartsWith("[MIGRATE] 015", StringComparison.Ordinal) && l.Contains(" modified ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("[MIGRATE] 016", StringComparison.Ordinal) && l.TrimEnd().EndsWith("pending", StringComparison.Ordinal));
+        Assert.Contains("[MIGRATE] 16 migration(s): 14 applied, 1 modified, 1 pending", lines);
+    }
+
+    [Fact]
     public void A_baseline_version_records_earlier_migrations_without_running_them()
     {
         var database = NewDatabase();
