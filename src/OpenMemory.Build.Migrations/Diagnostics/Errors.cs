@@ -23,8 +23,8 @@ internal static class Errors
         $"The migration '{Path.GetFileName(file)}' is empty or holds only whitespace. Write its SQL, or delete the file if it is not needed.",
         file);
 
-    public static MigrationDiagnostic InvalidUtf8(string file, int line) => Error("OMB1005",
-        $"The migration '{Path.GetFileName(file)}' is not valid UTF-8 (first bad byte on line {line}). Save it as UTF-8.",
+    public static MigrationDiagnostic InvalidUtf8(string file, int line, string what) => Error("OMB1005",
+        $"The migration '{Path.GetFileName(file)}' is not valid UTF-8: {what}, on line {line}. Save it as UTF-8.",
         file, line);
 
     public static MigrationDiagnostic UnknownPlaceholder(string file, int line, int column, string placeholder) => Error("OMB1006",

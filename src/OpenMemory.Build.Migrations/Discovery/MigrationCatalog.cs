@@ -88,6 +88,12 @@ internal static class MigrationCatalog
     private static MigrationScript ReadUncached(MigrationSourceFile file, MigrationFileName name)
     {
         var bytes = file.ReadBytes();
+        // UTF-16 without a byte order mark decodes as "valid" UTF-8 full of NUL characters; no SQL file has one.
+        if (bytes.AsSpan().IndexOf((byte)0) is var nul and >= 0)
+        {
+            throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, 1 + bytes.AsSpan(0, nul).Count((byte)'\n'), "a NUL byte (the file looks like UTF-16 without a byte order mark)"));
+        }
+
         string raw;
         try
         {
@@ -96,7 +102,7 @@ internal static class MigrationCatalog
         catch (DecoderFallbackException e)
         {
             var line = 1 + bytes.AsSpan(0, Math.Clamp(e.Index, 0, bytes.Length)).Count((byte)'\n');
-            throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, line));
+            throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, line, "its first bad byte"));
         }
 
         var text = MigrationChecksum.NormalizeLineEndings(raw);

@@ -141,6 +141,21 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture) : IDisposable
         Assert.Equal("pg_catalog, public|42s|7s|postgres", await read.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public void A_statement_that_cannot_run_in_a_transaction_names_the_directive_that_fixes_it()
+    {
+        using var workspace = new MigrationWorkspace();
+        var database = NewDatabase();
+        workspace.Add("001_items.sql", "CREATE TABLE items (id int);");
+        var file = workspace.Add("002_index.sql", "CREATE INDEX CONCURRENTLY items_id ON items (id);");
+
+        var result = workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4001", file, 1), (error.Code, error.File, error.Line));
+        Assert.Contains("put '-- omb:no-transaction' on the first line", error.Message);
+    }
+
     private PostgresTestDatabase NewDatabase()
     {
         if (!Directory.Exists(_workspace.MigrationsFolder))

@@ -132,6 +132,22 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void A_utf16_file_without_a_byte_order_mark_is_refused_before_anything_runs()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);");
+        var utf16 = Path.Combine(Workspace.MigrationsFolder, "002_utf16.sql");
+        File.WriteAllBytes(utf16, System.Text.Encoding.Unicode.GetBytes("CREATE TABLE other (id INTEGER);\nINSERT INTO other VALUES (1);\n"));
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB1005", utf16, 1), (error.Code, error.File, error.Line));
+        Assert.Contains("looks like UTF-16", error.Message);
+        Assert.Empty(database.History());
+    }
+
+    [Fact]
     public void Line_endings_and_a_byte_order_mark_are_not_changes()
     {
         var database = NewDatabase();

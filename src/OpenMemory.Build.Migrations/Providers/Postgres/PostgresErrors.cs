@@ -12,6 +12,7 @@ internal static class PostgresErrors
     public const string UndefinedObject = "42704";
     public const string InvalidPassword = "28P01";
     public const string InvalidAuthorization = "28000";
+    public const string ActiveSqlTransaction = "25001";
 
     /// <summary>"relation "x" does not exist (SQLSTATE 42P01)", with the server's detail and hint when it gives them.</summary>
     public static string Message(PostgresException e)
@@ -25,6 +26,11 @@ internal static class PostgresErrors
         if (!string.IsNullOrEmpty(e.Hint))
         {
             message += $"; hint: {e.Hint}";
+        }
+
+        if (e.SqlState == ActiveSqlTransaction)
+        {
+            message += "; put '-- omb:no-transaction' on the first line of the file to run it outside a transaction";
         }
 
         return message;
