@@ -104,8 +104,11 @@ internal static class Errors
         $"Migration {version} is pending and MigrationOptions.FailOnPending is true. Apply it before this gate.",
         file);
 
-    public static MigrationDiagnostic HistoryTableMalformed(string table, string detail) => Error("OMB3005",
-        $"The history table {table} does not have the expected shape ({detail}). It was changed by hand: restore its columns (see docs/history-table.md) or point the tool at another schema.");
+    public static MigrationDiagnostic HistoryTableMalformed(string table, string found, string missing, string? tool) => Error("OMB3005",
+        (tool is null
+            ? $"The history table {table} does not have this tool's columns: it has {found}; it lacks {missing}. If it was changed by hand, restore the missing columns (docs/history-table.md lists them)"
+            : $"The history table {table} was created by {tool}, not by this tool: it has {found}; it lacks {missing}. This tool cannot continue that history yet (docs/history-table.md)")
+        + "; or migrate into another schema (MigrationOptions.Schema), or another database.");
 
     public static MigrationDiagnostic RenamedAppliedMigration(string file, string version, string recordedFile) => Warning("OMB3006",
         $"Migration {version} was applied as '{recordedFile}' and is now named '{Path.GetFileName(file)}'. Its checksum matches, so it is treated as applied.",

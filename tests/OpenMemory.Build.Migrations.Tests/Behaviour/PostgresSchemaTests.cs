@@ -156,6 +156,30 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture) : IDisposable
         Assert.Contains("put '-- omb:no-transaction' on the first line", error.Message);
     }
 
+    [Fact]
+    public void A_history_table_made_by_pgdbm_is_named_as_such_and_nothing_runs()
+    {
+        using var workspace = new MigrationWorkspace();
+        var database = NewDatabase();
+        database.Execute("""
+            CREATE SCHEMA app;
+            CREATE TABLE app.schema_migrations (id SERIAL PRIMARY KEY, filename VARCHAR(255) NOT NULL, checksum VARCHAR(64) NOT NULL,
+              module_name VARCHAR(100), applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, applied_by VARCHAR(100) DEFAULT CURRENT_USER,
+              execution_time_ms INTEGER, UNIQUE(filename, module_name));
+            INSERT INTO app.schema_migrations (filename, checksum, module_name, execution_time_ms) VALUES ('001_items.sql', 'abc', 'test', 3);
+            """);
+        workspace.Add("001_items.sql", "CREATE TABLE items (id int);");
+        var before = database.Schema();
+
+        var result = workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB3005", error.Code);
+        Assert.Contains("was created by pgdbm (llmemory's migration engine)", error.Message);
+        Assert.Contains("it has applied_at, applied_by, checksum, execution_time_ms, filename, id, module_name; it lacks version, description, kind", error.Message);
+        Assert.Equal(before, database.Schema());
+    }
+
     private PostgresTestDatabase NewDatabase()
     {
         if (!Directory.Exists(_workspace.MigrationsFolder))

@@ -38,11 +38,7 @@ internal sealed class PostgresSession(
             return null;
         }
 
-        var missing = HistoryTable.RequiredColumns.Where(c => !columns.Contains(c)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new MigrationException(Errors.HistoryTableMalformed(_history.QualifiedName, "missing column " + string.Join(", ", missing)));
-        }
+        HistoryShape.Require(_history.QualifiedName, columns);
 
         var rows = new List<AppliedMigration>();
         await using var command = new NpgsqlCommand(_history.SelectSql(module), connection, transaction);

@@ -20,11 +20,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             return Task.FromResult<IReadOnlyList<AppliedMigration>?>(null);
         }
 
-        var missing = HistoryTable.RequiredColumns.Where(c => !columns.Contains(c)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new MigrationException(Errors.HistoryTableMalformed(HistoryTable.Name, "missing column " + string.Join(", ", missing)));
-        }
+        HistoryShape.Require(HistoryTable.Name, columns);
 
         var rows = new List<AppliedMigration>();
         using var command = Command(_history.SelectSql(module));
