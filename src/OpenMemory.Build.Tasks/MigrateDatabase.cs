@@ -80,9 +80,16 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
         AppliedCount = result.RecordedCount;
         PendingCount = result.PendingCount;
-        var reported = MSBuildMigrations.Report(Log, result.Diagnostics);
+        var reported = MSBuildMigrations.Report(Log, result.Diagnostics.Select(WithCommandLineHint));
         return WriteReport(result) && reported;
     }
+
+    // MSBuild splits a -p: value at ';', so "-p:MigrationConnectionString=Host=h;Port=5433" loses everything after
+    // the first ';' (it becomes other properties) and the run connects to the wrong place without a word.
+    private MigrationDiagnostic WithCommandLineHint(MigrationDiagnostic diagnostic) =>
+        diagnostic.Code is "OMB4003" or "OMB4004" or "OMB4005" or "OMB4011" && !string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(ConnectionStringVariable)
+            ? diagnostic with { Message = diagnostic.Message + " If the connection string was passed as -p:MigrationConnectionString=... on a command line, MSBuild split it at each ';' and kept only the first part: write ';' as %3B, use a postgresql:// URL, or put it in an environment variable named by MigrationConnectionStringVariable." }
+            : diagnostic;
 
     private bool WriteReport(MigrationResult result)
     {

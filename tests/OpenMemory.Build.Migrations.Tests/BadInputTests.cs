@@ -51,7 +51,6 @@ public sealed class BadInputTests(PostgresFixture fixture) : IDisposable
         ["file name without a version"] = new("OMB1001", "sqlite", (c, s) => { c.Located = c.Add("add_users.sql", "SELECT 1;"); return s; }, Located: true),
         ["empty file"] = new("OMB1004", "sqlite", (c, s) => { c.Located = c.Add("2_empty.sql", ""); return s; }, Located: true),
         ["whitespace-only file"] = new("OMB1004", "sqlite", (c, s) => { c.Located = c.Add("2_blank.sql", "  \n\t\r\n  "); return s; }, Located: true),
-        ["comments-only file"] = new("OMB1004", "sqlite", (c, s) => { c.Located = c.Add("2_comments.sql", "-- nothing\n/* here */\n"); return s; }, Located: true),
         ["invalid UTF-8"] = new("OMB1005", "sqlite", (c, s) =>
         {
             c.Located = c.Add("2_latin1.sql", "");

@@ -63,6 +63,23 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
     }
 
     [Fact]
+    public void A_connection_failure_with_a_property_connection_string_explains_how_msbuild_splits_p_values()
+    {
+        _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");
+
+        // What is left of "-p:MigrationConnectionString=Host=127.0.0.1;Port=5433;..." after MSBuild split it: port 1.
+        var outcome = _project.Build(properties: new Dictionary<string, string>
+        {
+            ["MigrationProvider"] = "postgres", ["MigrationSchema"] = "app", ["MigrationConnectionString"] = "Host=127.0.0.1;Port=1;Timeout=3",
+        });
+
+        var error = Assert.Single(outcome.Errors);
+        Assert.Equal("OMB4003", error.Code);
+        Assert.Contains("MSBuild split it at each ';'", error.Message);
+        Assert.Contains("%3B", error.Message);
+    }
+
+    [Fact]
     public void A_failing_statement_is_an_msbuild_error_at_its_file_and_line()
     {
         _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");

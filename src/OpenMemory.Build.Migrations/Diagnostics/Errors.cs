@@ -20,7 +20,7 @@ internal static class Errors
         file);
 
     public static MigrationDiagnostic EmptyMigration(string file) => Error("OMB1004",
-        $"The migration '{Path.GetFileName(file)}' is empty or holds only whitespace. Write its SQL, or delete the file if it is not needed.",
+        $"The migration '{Path.GetFileName(file)}' is empty or holds only whitespace. Write its SQL, or a comment saying why there is nothing to do (a comment-only file is applied as a no-op), or delete it.",
         file);
 
     public static MigrationDiagnostic InvalidUtf8(string file, int line, string what) => Error("OMB1005",

@@ -45,11 +45,9 @@ internal static class MigrationPreparer
             throw new MigrationException(Errors.UnterminatedSql(script.Path, line, e.What));
         }
 
+        // A file of comments only is a deliberate no-op (a provider variant with nothing to do for that provider):
+        // it runs nothing and is recorded. A whitespace-only file is refused earlier (OMB1004).
         var migration = new PreparedMigration(script, expanded, statements);
-        if (statements.Count == 0)
-        {
-            throw new MigrationException(Errors.EmptyMigration(script.Path));
-        }
 
         if (!script.NoTransaction)
         {

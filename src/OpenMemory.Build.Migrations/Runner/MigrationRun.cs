@@ -160,6 +160,11 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         {
             var script = migration.Script;
             log.Running(script);
+            if (migration.Statements.Count == 0)
+            {
+                log.CommentsOnly(script);
+            }
+
             var started = System.Diagnostics.Stopwatch.StartNew();
             ApplyOutcome outcome;
             try

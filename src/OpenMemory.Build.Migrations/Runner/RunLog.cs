@@ -19,6 +19,9 @@ internal sealed class RunLog(ILogger logger)
         logger.LogInformation("[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)elapsed.TotalSeconds,
             line is { } l ? $", statement on line {l} of {script.FileName}" : "", waiting is null ? "" : $"; it {waiting}");
 
+    public void CommentsOnly(MigrationScript script) =>
+        logger.LogInformation("[MIGRATE] Migration {Version} ({File}) holds only comments: nothing to run; it is recorded as applied", script.Version.Text, script.FileName);
+
     public void AppliedElsewhere(MigrationScript script) =>
         logger.LogInformation("[MIGRATE] Migration {Version} was applied by another run meanwhile; skipped", script.Version.Text);
 

@@ -148,6 +148,24 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void A_file_of_comments_only_is_applied_as_a_no_op_and_recorded()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);");
+        Workspace.Add($"002_nothing.{database.Provider}.sql", "-- Nothing to do here for this provider: the neutral file's change does not apply.\n/* kept on purpose */\n");
+        Workspace.Add("002_nothing.sql", "CREATE TABLE other_provider_only (id INTEGER);");
+        Workspace.Add("003_after.sql", "CREATE TABLE after (id INTEGER);");
+
+        var result = Workspace.Run(database.Options());
+
+        Assert.True(result.Succeeded, Workspace.Explain(result));
+        Assert.Equal(3, result.AppliedNowCount);
+        Assert.Contains(Workspace.Log.Lines, l => l.StartsWith("[MIGRATE] Migration 002 (002_nothing.", StringComparison.Ordinal) && l.EndsWith("holds only comments: nothing to run; it is recorded as applied", StringComparison.Ordinal));
+        Assert.DoesNotContain("other_provider_only", database.Schema());
+        Assert.Equal(3, database.History().Count);
+    }
+
+    [Fact]
     public void Line_endings_and_a_byte_order_mark_are_not_changes()
     {
         var database = NewDatabase();

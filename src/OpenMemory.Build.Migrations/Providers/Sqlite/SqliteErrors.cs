@@ -17,6 +17,23 @@ internal static partial class SqliteErrors
         return $"{text} (SQLite error {e.SqliteErrorCode})";
     }
 
+    /// <summary>
+    /// The message for a failed statement: "no such column" for a word the statement writes in double quotes gets a
+    /// hint, since the sqlite3 shell takes "x" as a string where the library takes it as a name.
+    /// </summary>
+    public static string Message(SqliteException e, string statement)
+    {
+        var message = Message(e);
+        var match = NoSuchColumn().Match(e.Message);
+        var name = match.Groups["name"].Value.Trim('"');
+        return match.Success && statement.Contains($"\"{name}\"", StringComparison.Ordinal)
+            ? message + $"; \"{name}\" in double quotes is a name, not a string (the sqlite3 shell accepts it, this library does not): write '{name}' in single quotes"
+            : message;
+    }
+
+    [GeneratedRegex(@"no such column: (?<name>""[^""]+""|[^\s']+)")]
+    private static partial Regex NoSuchColumn();
+
     /// <summary>SQLite names the offending token ("near "x"", "no such table: x"); find it in the statement.</summary>
     public static int Position(SqliteException e, string statement)
     {
