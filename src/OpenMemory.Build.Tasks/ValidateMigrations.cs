@@ -34,8 +34,9 @@ public sealed class ValidateMigrations : MSBuildTask
             return MSBuildMigrations.Report(Log, [Errors.UnknownProvider(Provider)]);
         }
 
-        var (_, diagnostics) = MigrationCatalog.Load(source, provider);
+        var (scripts, diagnostics) = MigrationCatalog.Load(source, provider);
         var problems = diagnostics.ToList();
+        problems.AddRange(OpenMemory.Build.Migrations.Runner.MigrationPreparer.CheckStatements(scripts, provider));
         if (!string.IsNullOrWhiteSpace(LockFile))
         {
             problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, LockedMode));

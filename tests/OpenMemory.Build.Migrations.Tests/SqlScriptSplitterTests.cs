@@ -18,6 +18,31 @@ public class SqlScriptSplitterTests
     }
 
     [Fact]
+    public void A_multi_action_rule_as_pg_dump_writes_it_is_one_statement()
+    {
+        const string sql = """
+            CREATE RULE log_insert AS
+                ON INSERT TO public.items DO ALSO ( INSERT INTO public.audit (note) VALUES ('one');
+             INSERT INTO public.audit (note) VALUES ('two');
+            );
+            SELECT 1;
+            """;
+        var statements = SqlScriptSplitter.Split(sql, SqlDialect.Postgres);
+        Assert.Equal(2, statements.Count);
+        Assert.EndsWith("VALUES ('two');\n)", statements[0].Text);
+    }
+
+    [Fact]
+    public void Pg_dump_restrict_lines_are_skipped_and_other_psql_commands_are_refused_where_they_stand()
+    {
+        const string dump = "\\restrict AbC123\nSET statement_timeout = 0;\nCREATE TABLE t (id int);\n\\unrestrict AbC123\n";
+        Assert.Equal(["SET statement_timeout = 0", "CREATE TABLE t (id int)"], SqlScriptSplitter.Split(dump, SqlDialect.Postgres).Select(s => s.Text));
+
+        var refused = Assert.Throws<PsqlMetaCommandException>(() => SqlScriptSplitter.Split("CREATE TABLE a (id int);\n\\connect other\nCREATE TABLE b (id int);", SqlDialect.Postgres));
+        Assert.Equal(("\\connect", 25), (refused.Command, refused.Offset));
+    }
+
+    [Fact]
     public void Dollar_quoted_function_bodies_stay_whole()
     {
         const string sql = """

@@ -90,6 +90,20 @@ public sealed class EvaluationTests
         Assert.True(1 == outcome.Log.Split("\n").Count(l => l.Contains("[MIGRATE] Updated", StringComparison.Ordinal)), outcome.Log);
     }
 
+    [Fact]
+    public void A_psql_command_is_refused_by_a_plain_build_at_its_line_with_no_database()
+    {
+        using var project = new ConsumerProject("Db", extraProperties: "<MigrationProvider>postgres</MigrationProvider>");
+        project.AddMigration("001_a.sql", "CREATE TABLE a (id int);");
+        var file = project.AddMigration("002_dump.sql", "\\restrict k1\nCREATE TABLE b (id int);\n\\connect other\nCREATE TABLE c (id int);\n");
+
+        var outcome = project.Build("Build");
+
+        var error = Assert.Single(outcome.Errors);
+        Assert.Equal(("OMB1013", file, 3), (error.Code, error.File, error.LineNumber));
+        Assert.Contains("'\\connect' is a psql command, not SQL", error.Message);
+    }
+
     private static Project Evaluate(ConsumerProject consumer)
     {
         using var collection = new ProjectCollection();

@@ -54,6 +54,10 @@ internal static class Errors
         $"The migration runs '{keyword}' itself, but every migration already runs in its own transaction. Remove it, or put '-- omb:no-transaction' on the first line to run the file outside a transaction.",
         file, line);
 
+    public static MigrationDiagnostic PsqlMetaCommand(string file, int line, int column, string command) => Error("OMB1013",
+        $@"'{command}' is a psql command, not SQL: this tool runs SQL statements, not psql scripts. Remove the line (pg_dump's \restrict and \unrestrict lines are skipped by themselves), or turn it into SQL (\connect: migrate that database in a run of its own; \i: make the included file a migration; \set: write the value in place).",
+        file, line, column);
+
     // OMB2xxx: configuration.
     public static MigrationDiagnostic UnknownProvider(string provider) => Error("OMB2001",
         $"The migration provider '{provider}' is not known. Set MigrationOptions.Provider to 'sqlite' or 'postgres'.");

@@ -31,6 +31,34 @@ internal static class MigrationPreparer
         return (prepared, diagnostics);
     }
 
+    /// <summary>
+    /// What can be found without a database or a provider's templating: psql commands and unterminated strings,
+    /// comments or bodies. ValidateMigrations runs it on every build.
+    /// </summary>
+    public static IReadOnlyList<MigrationDiagnostic> CheckStatements(IEnumerable<MigrationScript> scripts, string provider)
+    {
+        var dialect = provider == Discovery.ProviderTags.Postgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
+        var diagnostics = new List<MigrationDiagnostic>();
+        foreach (var script in scripts)
+        {
+            try
+            {
+                SqlScriptSplitter.Split(script.Text, dialect);
+            }
+            catch (UnterminatedSqlException e)
+            {
+                diagnostics.Add(Errors.UnterminatedSql(script.Path, new SourceText(script.Text).Locate(e.Offset).Line, e.What));
+            }
+            catch (PsqlMetaCommandException e)
+            {
+                var (line, column) = new SourceText(script.Text).Locate(e.Offset);
+                diagnostics.Add(Errors.PsqlMetaCommand(script.Path, line, column, e.Command));
+            }
+        }
+
+        return diagnostics;
+    }
+
     public static PreparedMigration Prepare(MigrationScript script, DatabaseProvider provider)
     {
         var expanded = TemplateExpander.Expand(script.Text, provider.Scope, script.Path);
@@ -43,6 +71,11 @@ internal static class MigrationPreparer
         {
             var (line, _) = new SourceText(script.Text).Locate(expanded.ToOriginalOffset(e.Offset));
             throw new MigrationException(Errors.UnterminatedSql(script.Path, line, e.What));
+        }
+        catch (PsqlMetaCommandException e)
+        {
+            var (line, column) = new SourceText(script.Text).Locate(expanded.ToOriginalOffset(e.Offset));
+            throw new MigrationException(Errors.PsqlMetaCommand(script.Path, line, column, e.Command));
         }
 
         // A file of comments only is a deliberate no-op (a provider variant with nothing to do for that provider):

@@ -188,3 +188,11 @@ internal sealed class UnterminatedSqlException(int offset, string what) : Except
 
     public string What { get; } = what;
 }
+
+/// <summary>A psql backslash command (other than pg_dump's \restrict and \unrestrict) where a statement would start.</summary>
+internal sealed class PsqlMetaCommandException(int offset, string command) : Exception(command)
+{
+    public int Offset { get; } = offset;
+
+    public string Command { get; } = command;
+}

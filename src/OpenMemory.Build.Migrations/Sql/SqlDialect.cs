@@ -6,9 +6,12 @@ internal sealed record SqlDialect(
     bool EscapeStrings,
     bool NestedBlockComments,
     bool BracketAndBacktickIdentifiers,
-    bool TriggerBodies)
+    bool TriggerBodies,
+    bool ParenthesesHoldStatements,
+    bool PsqlMetaCommands)
 {
-    public static SqlDialect Sqlite { get; } = new(false, false, false, true, true);
+    public static SqlDialect Sqlite { get; } = new(false, false, false, true, true, false, false);
 
-    public static SqlDialect Postgres { get; } = new(true, true, true, false, false);
+    // psql follows parentheses (CREATE RULE ... DO ALSO (INSERT ...; INSERT ...)) and reads backslash commands.
+    public static SqlDialect Postgres { get; } = new(true, true, true, false, false, true, true);
 }

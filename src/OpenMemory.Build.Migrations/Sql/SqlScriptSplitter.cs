@@ -2,7 +2,9 @@ namespace OpenMemory.Build.Migrations.Sql;
 
 /// <summary>
 /// Splits a script into statements at semicolons that stand outside strings, quoted identifiers, comments,
-/// dollar-quoted bodies (PostgreSQL), BEGIN ATOMIC bodies (PostgreSQL) and trigger bodies (SQLite).
+/// dollar-quoted bodies, parentheses and BEGIN ATOMIC bodies (PostgreSQL) and trigger bodies (SQLite). pg_dump's
+/// <c>\restrict</c> and <c>\unrestrict</c> lines are skipped: they only guard psql itself. Any other psql
+/// backslash command is refused: the tool runs SQL, not psql scripts.
 /// </summary>
 internal static class SqlScriptSplitter
 {
@@ -12,6 +14,7 @@ internal static class SqlScriptSplitter
         var scanner = new Scanner(sql, dialect);
         var start = -1;
         var block = new BlockTracker(dialect);
+        var parentheses = 0;
         while (scanner.Position < sql.Length)
         {
             var c = sql[scanner.Position];
@@ -26,7 +29,18 @@ internal static class SqlScriptSplitter
                 continue;
             }
 
-            if (c == ';' && !block.Open)
+            if (c == '\\' && dialect.PsqlMetaCommands && start < 0)
+            {
+                SkipMetaCommand(sql, scanner);
+                continue;
+            }
+
+            if (dialect.ParenthesesHoldStatements && c is '(' or ')')
+            {
+                parentheses = Math.Max(0, parentheses + (c == '(' ? 1 : -1));
+            }
+
+            if (c == ';' && !block.Open && parentheses == 0)
             {
                 if (start >= 0)
                 {
@@ -34,6 +48,7 @@ internal static class SqlScriptSplitter
                 }
 
                 start = -1;
+                parentheses = 0;
                 block = new BlockTracker(dialect);
                 scanner.Position++;
                 continue;
@@ -60,6 +75,19 @@ internal static class SqlScriptSplitter
         }
 
         return statements;
+    }
+
+    private static void SkipMetaCommand(string sql, Scanner scanner)
+    {
+        var end = sql.IndexOf('\n', scanner.Position);
+        end = end < 0 ? sql.Length : end;
+        var command = sql[scanner.Position..end].Trim().Split(' ', '\t')[0];
+        if (command is not (@"\restrict" or @"\unrestrict"))
+        {
+            throw new PsqlMetaCommandException(scanner.Position, command);
+        }
+
+        scanner.Position = end;
     }
 
     /// <summary>Follows the words of one statement to know when a semicolon belongs to a body rather than ending it.</summary>

@@ -180,6 +180,40 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(before, database.Schema());
     }
 
+    [Fact]
+    public void A_pg_dump_file_with_restrict_lines_and_a_multi_action_rule_applies_as_psql_applies_it()
+    {
+        using var workspace = new MigrationWorkspace();
+        var applied = NewDatabase();
+        var byPsql = NewDatabase();
+        const string dump = """
+            \restrict 9fQ2xZ
+            SET statement_timeout = 0;
+            SELECT pg_catalog.set_config('search_path', '', false);
+            CREATE TABLE app.items (id integer NOT NULL, name text);
+            CREATE TABLE app.audit (note text);
+            CREATE RULE log_insert AS
+                ON INSERT TO app.items DO ALSO ( INSERT INTO app.audit (note) VALUES ('inserted');
+             INSERT INTO app.audit (note) VALUES (new.name);
+            );
+            INSERT INTO app.items VALUES (1, 'first');
+            \unrestrict 9fQ2xZ
+            """;
+        workspace.Add("001_dump.sql", dump);
+        byPsql.Execute("CREATE SCHEMA app");
+        var file = Path.Combine(workspace.Root, "dump.sql");
+        File.WriteAllText(file, dump);
+
+        var result = workspace.Run(applied.Options());
+        var psql = byPsql.RunScript(file);
+
+        Assert.True(result.Succeeded, workspace.Explain(result));
+        Assert.True(psql.Succeeded, psql.Output);
+        Assert.Equal(2L, applied.Count("SELECT count(*) FROM app.audit"));
+        Assert.Equal(_server.PgDump(byPsql.Database, "--schema=app", "--exclude-table=app.schema_migrations", "--no-privileges"),
+            _server.PgDump(applied.Database, "--schema=app", "--exclude-table=app.schema_migrations", "--no-privileges"));
+    }
+
     private PostgresTestDatabase NewDatabase()
     {
         if (!Directory.Exists(_workspace.MigrationsFolder))
