@@ -43,6 +43,18 @@ public class SqlScriptSplitterTests
     }
 
     [Fact]
+    public void Copy_from_stdin_carries_its_inline_rows_up_to_the_terminator()
+    {
+        const string dump = "COPY public.items (id, name) FROM stdin;\n1\tone; not a statement\n2\t\\N\n\\.\n\nSELECT 1;\n";
+        var statements = SqlScriptSplitter.Split(dump, SqlDialect.Postgres);
+
+        Assert.Equal(["COPY public.items (id, name) FROM stdin", "SELECT 1"], statements.Select(s => s.Text));
+        Assert.Equal("1\tone; not a statement\n2\t\\N\n", statements[0].CopyData);
+        Assert.Equal(dump.IndexOf("1\t", StringComparison.Ordinal), statements[0].CopyDataOffset);
+        Assert.Throws<UnterminatedSqlException>(() => SqlScriptSplitter.Split("COPY t FROM stdin;\n1\n2\n", SqlDialect.Postgres));
+    }
+
+    [Fact]
     public void Dollar_quoted_function_bodies_stay_whole()
     {
         const string sql = """

@@ -120,14 +120,24 @@ public sealed class PostgresServer : IDisposable
     /// <summary>pg_dump from the same installation, as the superuser; its random \restrict keys are dropped so two dumps compare.</summary>
     public string PgDump(string database, params string[] arguments)
     {
-        var dump = ProcessRunner.Run(System.IO.Path.Combine(_bin, "pg_dump"), ["-h", Host, "-p", Port.ToString(), "-U", "postgres", "-d", database, .. arguments],
+        var output = PgDumpRaw(database, arguments);
+        return string.Join('\n', output.Split('\n').Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal) && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)));
+    }
+
+    /// <summary>pg_dump's output as it writes it to a file: nothing dropped, nothing added.</summary>
+    public string PgDumpRaw(string database, params string[] arguments)
+    {
+        var file = System.IO.Path.Combine(Root, $"dump-{Guid.NewGuid():N}.sql");
+        var dump = ProcessRunner.Run(System.IO.Path.Combine(_bin, "pg_dump"), ["-h", Host, "-p", Port.ToString(), "-U", "postgres", "-d", database, "-f", file, .. arguments],
             environment: new Dictionary<string, string?> { ["PGPASSWORD"] = SuperuserPassword });
         if (!dump.Succeeded)
         {
             throw new InvalidOperationException($"pg_dump failed:\n{dump.Output}");
         }
 
-        return string.Join('\n', dump.Output.Split('\n').Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal) && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)));
+        var text = File.ReadAllText(file);
+        File.Delete(file);
+        return text;
     }
 
     public string PsqlPath => File.Exists(System.IO.Path.Combine(_bin, "psql")) ? System.IO.Path.Combine(_bin, "psql") : "psql";

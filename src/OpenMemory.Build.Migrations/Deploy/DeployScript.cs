@@ -50,13 +50,16 @@ internal static class DeployScript
         var entries = prepared.Select(m => (m, Entry(options.Module, m.Script, AppliedMigration.KindApplied, null))).ToList();
         var baseline = new DeployBaseline(baselineVersion, legacyTable,
             [.. prepared.Select(m => (m.Script.Version, Entry(options.Module, m.Script, AppliedMigration.KindBaselined, 0)))]);
-        var (name, text) = provider.Script.DeployScript(provider, options.Module, entries, baseline);
-        var path = Path.Combine(outputFolder, name);
+        var files = provider.Script.DeployScript(provider, options.Module, entries, baseline);
+        var path = Path.Combine(outputFolder, files[0].Path);
         try
         {
             const UnixFileMode executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
                 | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-            IO.AtomicFile.WriteAllText(path, text, name.EndsWith(".sh", StringComparison.Ordinal) ? executable : null);
+            foreach (var (relative, text) in files)
+            {
+                IO.AtomicFile.WriteAllText(Path.Combine(outputFolder, relative), text, relative.EndsWith(".sh", StringComparison.Ordinal) ? executable : null);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,8 +9,11 @@ namespace OpenMemory.Build.Migrations.Deploy;
 /// <summary>psql: each migration runs only when its version is not in the history, under the same advisory lock as the engine.</summary>
 internal static class PostgresDeployScript
 {
-    public static string Render(DatabaseProvider provider, string schema, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline)
+    private const string RowsFolder = "deploy.postgres.rows";
+
+    public static IReadOnlyList<(string Path, string Text)> Render(DatabaseProvider provider, string schema, string module, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline)
     {
+        var files = new List<(string Path, string Text)> { ("deploy.postgres.sql", "") };
         var history = provider.History;
         var sql = new StringBuilder();
         sql.Append("-- OpenMemory.Build deploy script: module '").Append(module).Append("', schema \"").Append(schema).Append("\".\n");
@@ -29,14 +32,27 @@ internal static class PostgresDeployScript
             sql.Append('\n');
             sql.Append("SELECT NOT EXISTS (").Append(history.SelectOneSql(entry.Module, entry.Version)).Append(") AS omb_pending \\gset\n");
             sql.Append("\\if :omb_pending\n");
-            MigrationSqlBlock.Append(sql, provider, migration, entry, "");
+            // psql reads a skipped \if branch line by line, and takes a COPY's "\." there for a command: the rows go in
+            // a file of their own, included (\ir, relative to this script) only when the branch runs.
+            MigrationSqlBlock.Append(sql, provider, migration, entry, "", statement =>
+            {
+                if (statement.CopyData is not { } rows)
+                {
+                    return null;
+                }
+
+                var path = $"{RowsFolder}/{entry.Version}-{files.Count}.sql";
+                files.Add((path, statement.Text + ";\n" + rows + "\\.\n"));
+                return $"\\ir {path}";
+            });
             sql.Append("\\endif\n");
         }
 
         sql.Append('\n');
         MigrationSqlBlock.Lines(sql, provider.Script.Finish);
         MigrationSqlBlock.Lines(sql, provider.Script.UnlockRun(module));
-        return sql.ToString();
+        files[0] = ("deploy.postgres.sql", sql.ToString());
+        return files;
     }
 
     private static void AppendBaseline(StringBuilder sql, DatabaseProvider provider, string schema, string module, DeployBaseline baseline)

@@ -1,6 +1,7 @@
 using System.Text;
 using OpenMemory.Build.Migrations.History;
 using OpenMemory.Build.Migrations.Providers;
+using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.Scripts;
 
@@ -10,7 +11,9 @@ namespace OpenMemory.Build.Migrations.Scripts;
 /// </summary>
 internal static class MigrationSqlBlock
 {
-    public static void Append(StringBuilder sql, DatabaseProvider provider, PreparedMigration migration, HistoryEntry entry, string scratchFile)
+    // statementText: where a script needs its own form of a statement (null: the dialect's).
+    public static void Append(StringBuilder sql, DatabaseProvider provider, PreparedMigration migration, HistoryEntry entry, string scratchFile,
+        Func<SqlStatement, string?>? statementText = null)
     {
         var dialect = provider.Script;
         var script = migration.Script;
@@ -28,7 +31,7 @@ internal static class MigrationSqlBlock
         Lines(sql, dialect.Setup);
         foreach (var statement in migration.Statements)
         {
-            sql.Append(dialect.Statement(statement, scratchFile)).Append('\n');
+            sql.Append(statementText?.Invoke(statement) ?? dialect.Statement(statement, scratchFile)).Append('\n');
         }
 
         Lines(sql, dialect.BeforeRecord);

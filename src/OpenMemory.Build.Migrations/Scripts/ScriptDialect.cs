@@ -10,8 +10,11 @@ internal abstract class ScriptDialect
 {
     public abstract string Begin { get; }
 
-    /// <summary>The deploy script's file name and text: what the target database lacks, applied by its own client.</summary>
-    public abstract (string FileName, string Text) DeployScript(
+    /// <summary>
+    /// The deploy script's files, the script itself first: what the target database lacks, applied by its own
+    /// client. Paths are relative to the output folder.
+    /// </summary>
+    public abstract IReadOnlyList<(string Path, string Text)> DeployScript(
         Providers.DatabaseProvider provider, string module, IReadOnlyList<(Providers.PreparedMigration Migration, History.HistoryEntry Entry)> migrations, Deploy.DeployBaseline baseline);
 
     public string Commit => "COMMIT;";
@@ -40,5 +43,8 @@ internal abstract class ScriptDialect
     /// One statement of the migration as the script runs it. <paramref name="scratchFile"/> is a file the client may
     /// write and read back, for decisions that depend on what the statements before it did.
     /// </summary>
-    public virtual string Statement(SqlStatement statement, string scratchFile) => SqlLiteral.Terminated(statement.Text);
+    public virtual string Statement(SqlStatement statement, string scratchFile) =>
+        statement.CopyData is { } rows
+            ? statement.Text + ";\n" + rows + @"\."
+            : SqlLiteral.Terminated(statement.Text);
 }

@@ -6,7 +6,7 @@ namespace OpenMemory.Build.Migrations.Sql;
 /// <c>\restrict</c> and <c>\unrestrict</c> lines are skipped: they only guard psql itself. Any other psql
 /// backslash command is refused: the tool runs SQL, not psql scripts.
 /// </summary>
-internal static class SqlScriptSplitter
+internal static partial class SqlScriptSplitter
 {
     public static IReadOnlyList<SqlStatement> Split(string sql, SqlDialect dialect)
     {
@@ -44,7 +44,13 @@ internal static class SqlScriptSplitter
             {
                 if (start >= 0)
                 {
-                    statements.Add(new SqlStatement(sql[start..scanner.Position].TrimEnd(), start));
+                    var statement = new SqlStatement(sql[start..scanner.Position].TrimEnd(), start);
+                    if (dialect.PsqlMetaCommands && CopyFromStdin().IsMatch(statement.Text))
+                    {
+                        statement = ReadCopyData(sql, scanner, statement);
+                    }
+
+                    statements.Add(statement);
                 }
 
                 start = -1;
@@ -76,6 +82,32 @@ internal static class SqlScriptSplitter
 
         return statements;
     }
+
+    /// <summary>psql's rule: the rows start on the line after the statement and end at a line that is just <c>\.</c>.</summary>
+    private static SqlStatement ReadCopyData(string sql, Scanner scanner, SqlStatement statement)
+    {
+        var lineEnd = sql.IndexOf('\n', scanner.Position);
+        var dataStart = lineEnd < 0 ? sql.Length : lineEnd + 1;
+        var position = dataStart;
+        while (position < sql.Length)
+        {
+            var end = sql.IndexOf('\n', position);
+            var line = sql[position..(end < 0 ? sql.Length : end)].TrimEnd('\r');
+            if (line == @"\.")
+            {
+                // Continue after the terminator line; the ';' itself is consumed by the caller.
+                scanner.Position = (end < 0 ? sql.Length : end) - 1;
+                return statement with { CopyData = sql[dataStart..position], CopyDataOffset = dataStart };
+            }
+
+            position = end < 0 ? sql.Length : end + 1;
+        }
+
+        throw new UnterminatedSqlException(statement.Offset, @"the inline data of a COPY ... FROM stdin (it needs a line '\.' at its end)");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^COPY\b.*\bFROM\s+STDIN\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CopyFromStdin();
 
     private static void SkipMetaCommand(string sql, Scanner scanner)
     {

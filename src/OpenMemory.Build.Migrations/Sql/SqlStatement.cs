@@ -3,6 +3,15 @@ namespace OpenMemory.Build.Migrations.Sql;
 /// <summary>One statement of a script, without its terminating semicolon; <see cref="Offset"/> is where its first token starts.</summary>
 internal sealed record SqlStatement(string Text, int Offset)
 {
+    /// <summary>
+    /// The inline rows of a <c>COPY ... FROM stdin</c>, as pg_dump writes them: every line after the statement up
+    /// to the line <c>\.</c>, each ending in a newline. Null for any other statement.
+    /// </summary>
+    public string? CopyData { get; init; }
+
+    /// <summary>Where <see cref="CopyData"/> starts in the script.</summary>
+    public int CopyDataOffset { get; init; }
+
     /// <summary>The first keyword, upper-cased ("CREATE", "INSERT", ...), or empty.</summary>
     public string FirstKeyword
     {

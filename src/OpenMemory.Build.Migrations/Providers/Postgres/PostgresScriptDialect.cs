@@ -10,9 +10,9 @@ internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable 
 {
     public override string Begin => "BEGIN;";
 
-    public override (string FileName, string Text) DeployScript(DatabaseProvider provider, string module,
+    public override IReadOnlyList<(string Path, string Text)> DeployScript(DatabaseProvider provider, string module,
         IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline) =>
-        ("deploy.postgres.sql", PostgresDeployScript.Render(provider, schema, module, migrations, baseline));
+        PostgresDeployScript.Render(provider, schema, module, migrations, baseline);
 
     public override IEnumerable<string> Preamble => [$"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(schema)}", history.CreateSql];
 

@@ -10,7 +10,7 @@ namespace OpenMemory.Build.Migrations.Providers.Postgres;
 // connection the engine had to open, and does nothing to a connection the caller handed over open.
 // setup starts every migration from the same session state (PostgresSessionState); restore, for a caller's
 // connection, puts its own settings back at the end.
-internal sealed class PostgresSession(
+internal sealed partial class PostgresSession(
     PostgresProvider provider,
     NpgsqlConnection connection,
     Func<ValueTask> release,
@@ -111,7 +111,8 @@ internal sealed class PostgresSession(
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (_batchNamesFailedStatement)
+        // COPY ... FROM stdin streams its rows through Npgsql's COPY API, which a batch cannot hold.
+        if (_batchNamesFailedStatement && migration.Statements.All(s => s.CopyData is null))
         {
             await RunAsBatchAsync(migration, entry, transaction, cancellationToken);
         }
@@ -166,9 +167,30 @@ internal sealed class PostgresSession(
         for (var i = 0; i < migration.Statements.Count; i++)
         {
             _runningStatement = i;
+            var statement = migration.Statements[i];
             try
             {
-                await ExecuteAsync(migration.Statements[i].Text, transaction, cancellationToken);
+                if (statement.CopyData is { } rows)
+                {
+                    await CopyInAsync(statement.Text, rows, cancellationToken);
+                }
+                else
+                {
+                    await ExecuteAsync(statement.Text, transaction, cancellationToken);
+                }
+            }
+            catch (PostgresException e) when (statement.CopyData is not null && CopyDataLine().Match(e.Where ?? "") is { Success: true } line)
+            {
+                // "COPY items, line 3, column id: ..." counts the rows from 1: point at that row in the file.
+                var row = int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var rowOffset = 0;
+                for (var n = 1; n < row && rowOffset >= 0; n++)
+                {
+                    rowOffset = statement.CopyData.IndexOf('\n', rowOffset) is var next and >= 0 ? next + 1 : -1;
+                }
+
+                throw new StatementFailedException(i, statement.CopyDataOffset + Math.Max(rowOffset, 0) - statement.Offset,
+                    PostgresErrors.Message(e), permissionDenied: false, e);
             }
             catch (PostgresException e)
             {
@@ -241,6 +263,15 @@ internal sealed class PostgresSession(
 
         await ExecuteAsync(_history.InsertSql(entry), transaction, cancellationToken);
     }
+
+    private async Task CopyInAsync(string copy, string rows, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginTextImportAsync(copy, cancellationToken);
+        await writer.WriteAsync(rows.AsMemory(), cancellationToken);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^COPY [^,]+, line (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex CopyDataLine();
 
     private static StatementFailedException Failure(int index, PostgresException e) =>
         new(index, e.Position > 0 ? e.Position - 1 : 0, PostgresErrors.Message(e), e.SqlState == PostgresErrors.InsufficientPrivilege, e);

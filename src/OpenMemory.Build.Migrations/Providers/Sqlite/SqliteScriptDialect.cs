@@ -10,9 +10,9 @@ internal sealed class SqliteScriptDialect(HistoryTable history) : ScriptDialect
 {
     public override string Begin => "BEGIN IMMEDIATE;";
 
-    public override (string FileName, string Text) DeployScript(DatabaseProvider provider, string module,
+    public override IReadOnlyList<(string Path, string Text)> DeployScript(DatabaseProvider provider, string module,
         IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline) =>
-        ("deploy.sqlite.sh", SqliteDeployScript.Render(provider, module, migrations, baseline));
+        [("deploy.sqlite.sh", SqliteDeployScript.Render(provider, module, migrations, baseline))];
 
     public override IEnumerable<string> Preamble => [history.CreateSql];
 
