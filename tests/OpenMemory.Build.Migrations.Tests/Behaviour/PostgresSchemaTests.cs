@@ -214,6 +214,23 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture) : IDisposable
             _server.PgDump(applied.Database, "--schema=app", "--exclude-table=app.schema_migrations", "--no-privileges"));
     }
 
+    [Fact]
+    public void An_error_after_emoji_and_cjk_is_located_at_its_column_through_bom_crlf_and_templates()
+    {
+        using var workspace = new MigrationWorkspace();
+        var database = NewDatabase();
+        workspace.Add("001_notes.sql", "CREATE TABLE {{tables.notes}} (body text);");
+        const string line3 = "SELECT '🎉é🎉 漢字' || nosuchcolumn FROM {{tables.notes}};";
+        var file = Path.Combine(workspace.MigrationsFolder, "002_bad.sql");
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(
+            "-- 中文 注释 🎉\r\nINSERT INTO {{tables.notes}} (body) VALUES ('🎉🎉 漢字');\r\n" + line3 + "\r\n")]);
+
+        var result = workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4001", file, 3, line3.IndexOf("nosuchcolumn", StringComparison.Ordinal) + 1), (error.Code, error.File, error.Line, error.Column));
+    }
+
     private PostgresTestDatabase NewDatabase()
     {
         if (!Directory.Exists(_workspace.MigrationsFolder))

@@ -152,7 +152,7 @@ internal sealed partial class PostgresSession(
         }
         catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) - setup.Count is var index && index >= 0 && index < migration.Statements.Count)
         {
-            throw Failure(index, e);
+            throw Failure(migration, index, e);
         }
     }
 
@@ -194,7 +194,7 @@ internal sealed partial class PostgresSession(
             }
             catch (PostgresException e)
             {
-                throw Failure(i, e);
+                throw Failure(migration, i, e);
             }
         }
     }
@@ -273,8 +273,20 @@ internal sealed partial class PostgresSession(
     [System.Text.RegularExpressions.GeneratedRegex(@"^COPY [^,]+, line (\d+)")]
     private static partial System.Text.RegularExpressions.Regex CopyDataLine();
 
-    private static StatementFailedException Failure(int index, PostgresException e) =>
-        new(index, e.Position > 0 ? e.Position - 1 : 0, PostgresErrors.Message(e), e.SqlState == PostgresErrors.InsufficientPrivilege, e);
+    private static StatementFailedException Failure(PreparedMigration migration, int index, PostgresException e) =>
+        new(index, e.Position > 0 ? Utf16Index(migration.Statements[index].Text, e.Position - 1) : 0, PostgresErrors.Message(e), e.SqlState == PostgresErrors.InsufficientPrivilege, e);
+
+    /// <summary>The server counts characters (code points); a C# string counts UTF-16 units, two for an emoji.</summary>
+    private static int Utf16Index(string text, int codePoints)
+    {
+        var index = 0;
+        for (var seen = 0; seen < codePoints && index < text.Length; seen++)
+        {
+            index += char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]) ? 2 : 1;
+        }
+
+        return index;
+    }
 
     private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
