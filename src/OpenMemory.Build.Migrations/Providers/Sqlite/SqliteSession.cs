@@ -190,7 +190,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             }
             catch (SqliteException e)
             {
-                throw new StatementFailedException(i, SqliteErrors.Position(e, statements[i].Text), SqliteErrors.Message(e, statements[i].Text),
+                throw new StatementFailedException(i, SqliteErrors.Position(e, statements[i].Text, connection), SqliteErrors.Message(e, statements[i].Text),
                     permissionDenied: e.SqliteErrorCode == SqliteErrors.Auth, e);
             }
         }
