@@ -8,6 +8,7 @@ using OpenMemory.Build.Testing;
 // Benchmarks against the raw limit, measured in the same run; writes bench/RESULTS.md.
 //   dotnet run -c Release --project bench/OpenMemory.Build.Bench [-- --sizes 500,2000 --reps 3 --noop-reps 7]
 //   ... -- --plain-build [--sizes 500 --noop-reps 9]: only the plain-build figure (package versus none)
+//   ... -- --copy [--rows 300000 --noop-reps 5]: only the COPY figure (a pg_dump data dump, engine versus psql)
 var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
 var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
 var noOpReps = int.Parse(Option("--noop-reps", "7"), CultureInfo.InvariantCulture);
@@ -22,6 +23,11 @@ if (args.Contains("--plain-build"))
 }
 
 using var server = PostgresServer.Start(durable: true);
+if (args.Contains("--copy"))
+{
+    CopyLoad.Measure(server, work.Path, int.Parse(Option("--rows", "300000"), CultureInfo.InvariantCulture), noOpReps, output);
+    return 0;
+}
 var results = new Results();
 foreach (var n in sizes)
 {

@@ -16,8 +16,8 @@ internal static class SqliteForeignKeys
     private const string Violations =
         "SELECT \"table\" AS child, parent, count(*) AS violations FROM pragma_foreign_key_check GROUP BY \"table\", parent";
 
-    /// <summary>Violations the database already had; a migration is not blamed for those.</summary>
-    public static readonly IReadOnlyList<string> Snapshot =
+    /// <summary>Violations the database already had; a migration is not blamed for those (the scripts' form).</summary>
+    public static readonly IReadOnlyList<string> ScriptSnapshot =
     [
         "DROP TABLE IF EXISTS temp.omb_foreign_keys_before",
         $"CREATE TEMP TABLE omb_foreign_keys_before AS {Violations}",
@@ -46,29 +46,48 @@ internal static class SqliteForeignKeys
         DropSnapshot,
     ];
 
-    /// <summary>Apply's check: fails the migration (OMB4015, with tables and rowids) when it broke a foreign key.</summary>
-    public static void Check(Func<string, SqliteCommand> command, PreparedMigration migration)
+    /// <summary>Apply's snapshot, kept in memory: violations per (child, parent) before the migration.</summary>
+    public static Dictionary<(string Child, string Parent), long> Snapshot(Func<string, SqliteCommand> command)
     {
-        var broken = new List<(string Child, string Parent, long Count)>();
-        using (var query = command(NewViolations))
-        using (var reader = query.ExecuteReader())
+        var counts = new Dictionary<(string, string), long>();
+        using var query = command(Violations);
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                broken.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            }
+            counts[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
         }
 
+        return counts;
+    }
+
+    /// <summary>Apply's check: fails the migration (OMB4015, with tables and rowids) when it broke a foreign key.</summary>
+    public static void Check(Func<string, SqliteCommand> command, PreparedMigration migration, Dictionary<(string Child, string Parent), long> before)
+    {
+        var broken = Snapshot(command)
+            .Select(now => (now.Key.Child, now.Key.Parent, Count: now.Value - before.GetValueOrDefault(now.Key)))
+            .Where(b => b.Count > 0)
+            .ToList();
         if (broken.Count == 0)
         {
-            using var drop = command(DropSnapshot);
-            drop.ExecuteNonQuery();
             return;
         }
 
         var details = broken.Select(b => $"{b.Count} row(s) of '{b.Child}' point at no row of '{b.Parent}' (rowid {string.Join(", ", OrphanRowIds(command, b.Child, b.Parent))}{(b.Count > 5 ? ", ..." : "")})");
         throw new MigrationException(Errors.ForeignKeyViolation(migration.Script.Path, migration.Script.Version.Text,
             string.Join("; ", details), migration.Script.NoTransaction));
+    }
+
+    /// <summary>
+    /// Whether a migration needs the check: the database has a foreign key, or the migration declares one. Without
+    /// either, no row can point at a missing one, and the check (a scan of every table) is skipped.
+    /// </summary>
+    public static bool Declares(PreparedMigration migration) =>
+        migration.Statements.Any(s => s.Text.Contains("REFERENCES", StringComparison.OrdinalIgnoreCase));
+
+    public static bool AnyInSchema(Func<string, SqliteCommand> command)
+    {
+        using var query = command("SELECT 1 FROM sqlite_master AS m, pragma_foreign_key_list(m.name) WHERE m.type = 'table' LIMIT 1");
+        return query.ExecuteScalar() is not null;
     }
 
     private static List<string> OrphanRowIds(Func<string, SqliteCommand> command, string child, string parent)

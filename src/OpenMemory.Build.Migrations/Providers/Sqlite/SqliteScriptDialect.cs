@@ -18,7 +18,7 @@ internal sealed class SqliteScriptDialect(HistoryTable history) : ScriptDialect
 
     public override IEnumerable<string> BeforeTransaction => [SqliteForeignKeys.Off];
 
-    public override IEnumerable<string> Setup => SqliteForeignKeys.Snapshot;
+    public override IEnumerable<string> Setup => SqliteForeignKeys.ScriptSnapshot;
 
     public override IEnumerable<string> BeforeRecord => SqliteForeignKeys.ScriptCheck;
 

@@ -103,9 +103,9 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             return ApplyOutcome.AlreadyApplied;
         }
 
-        ExecuteAll(SqliteForeignKeys.Snapshot);
+        var before = ForeignKeysBefore(migration);
         RunStatements(migration, cancellationToken);
-        SqliteForeignKeys.Check(Command, migration);
+        CheckForeignKeys(migration, before);
         Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
         cancellationToken.ThrowIfCancellationRequested();
         Commit();
@@ -146,9 +146,9 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             return ApplyOutcome.AlreadyApplied;
         }
 
-        ExecuteAll(SqliteForeignKeys.Snapshot);
+        var before = ForeignKeysBefore(migration);
         RunStatements(migration, cancellationToken);
-        SqliteForeignKeys.Check(Command, migration);
+        CheckForeignKeys(migration, before);
         using var transaction = BeginImmediate();
         Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
         Commit();
@@ -225,11 +225,25 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         _transaction = null;
     }
 
-    private void ExecuteAll(IEnumerable<string> statements)
+    // Known once a migration declared a foreign key or the schema was seen to have one; null until first asked.
+    private bool? _schemaHasForeignKeys;
+
+    private Dictionary<(string Child, string Parent), long>? ForeignKeysBefore(PreparedMigration migration)
     {
-        foreach (var sql in statements)
+        _schemaHasForeignKeys ??= SqliteForeignKeys.AnyInSchema(Command);
+        if (SqliteForeignKeys.Declares(migration))
         {
-            Execute(sql);
+            _schemaHasForeignKeys = true;
+        }
+
+        return _schemaHasForeignKeys == true ? SqliteForeignKeys.Snapshot(Command) : null;
+    }
+
+    private void CheckForeignKeys(PreparedMigration migration, Dictionary<(string Child, string Parent), long>? before)
+    {
+        if (before is not null)
+        {
+            SqliteForeignKeys.Check(Command, migration, before);
         }
     }
 
