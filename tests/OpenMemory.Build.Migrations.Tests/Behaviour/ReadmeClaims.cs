@@ -166,6 +166,26 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void Every_spelling_of_the_provider_name_works_the_same()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);");
+        Workspace.Add($"002_more.{database.Provider}.sql", "CREATE TABLE more (id INTEGER);");
+        var spellings = database.Provider == "sqlite" ? new[] { "SQLite", "sqlite3" } : ["PostgreSQL", "pg", "Postgres"];
+
+        foreach (var spelling in spellings)
+        {
+            var options = database.Options(MigrationMode.Verify);
+            var result = Workspace.Run(new MigrationOptions
+            {
+                Module = options.Module, Provider = spelling, ConnectionString = options.ConnectionString, Schema = options.Schema, Mode = MigrationMode.Verify,
+            });
+            Assert.True(result.Succeeded, Workspace.Explain(result));
+            Assert.Equal((database.Provider, 2), (result.Provider, result.PendingCount));
+        }
+    }
+
+    [Fact]
     public void Line_endings_and_a_byte_order_mark_are_not_changes()
     {
         var database = NewDatabase();
