@@ -53,7 +53,7 @@ internal static class CopyLoad
             }
         }
 
-        var (p, e) = (Median(psql), Median(engine));
+        var (p, e) = (ResultsBlock.Median(psql), ResultsBlock.Median(engine));
         var block = $"""
             {Begin}
             ### COPY ... FROM stdin: a pg_dump data dump, engine against psql -f
@@ -66,17 +66,6 @@ internal static class CopyLoad
             | {p.ToString("0.000", CultureInfo.InvariantCulture)} s | {e.ToString("0.000", CultureInfo.InvariantCulture)} s | {(e / p).ToString("0.00", CultureInfo.InvariantCulture)}× |
             {End}
             """;
-        var text = File.Exists(output) ? File.ReadAllText(output) : "";
-        text = text.Contains(Begin, StringComparison.Ordinal)
-            ? text[..text.IndexOf(Begin, StringComparison.Ordinal)] + block + text[(text.IndexOf(End, StringComparison.Ordinal) + End.Length)..]
-            : text.TrimEnd() + "\n\n" + block + "\n";
-        File.WriteAllText(output, text);
-        Console.WriteLine(block);
-    }
-
-    private static double Median(List<double> samples)
-    {
-        samples.Sort();
-        return samples.Count % 2 == 1 ? samples[samples.Count / 2] : (samples[samples.Count / 2 - 1] + samples[samples.Count / 2]) / 2;
+        ResultsBlock.Write(output, Begin, End, block);
     }
 }

@@ -37,7 +37,7 @@ internal static class PlainBuild
             withoutTimes.Add(Time(without));
         }
 
-        var (a, b) = (Median(withTimes), Median(withoutTimes));
+        var (a, b) = (ResultsBlock.Median(withTimes), ResultsBlock.Median(withoutTimes));
         var block = $"""
             {Begin}
             ### Plain no-change `dotnet build` with and without the package
@@ -50,12 +50,7 @@ internal static class PlainBuild
             | {a.ToString("0.000", CultureInfo.InvariantCulture)} s | {b.ToString("0.000", CultureInfo.InvariantCulture)} s | {(a / b).ToString("0.00", CultureInfo.InvariantCulture)}× |
             {End}
             """;
-        var text = File.Exists(output) ? File.ReadAllText(output) : "";
-        text = text.Contains(Begin, StringComparison.Ordinal)
-            ? text[..text.IndexOf(Begin, StringComparison.Ordinal)] + block + text[(text.IndexOf(End, StringComparison.Ordinal) + End.Length)..]
-            : text.TrimEnd() + "\n\n" + block + "\n";
-        File.WriteAllText(output, text);
-        Console.WriteLine(block);
+        ResultsBlock.Write(output, Begin, End, block);
     }
 
     private static string Write(string path, string buildFolder, string tasksAssembly, string migrations, bool withPackage)
@@ -85,11 +80,5 @@ internal static class PlainBuild
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var result = ProcessRunner.Run("dotnet", ["build", project, "--no-restore", "-nodeReuse:false"]);
         return result.Succeeded ? stopwatch.Elapsed.TotalSeconds : throw new InvalidOperationException(result.Output);
-    }
-
-    private static double Median(List<double> samples)
-    {
-        samples.Sort();
-        return samples.Count % 2 == 1 ? samples[samples.Count / 2] : (samples[samples.Count / 2 - 1] + samples[samples.Count / 2]) / 2;
     }
 }

@@ -51,16 +51,8 @@ internal static class InfoTable
         log.InfoRow($"{records.Count} migration(s): {string.Join(", ", counts)}");
     }
 
-    public static string StateName(MigrationState state) => state switch
-    {
-        MigrationState.Applied or MigrationState.AppliedNow => "applied",
-        MigrationState.Baselined => "baselined",
-        MigrationState.Pending => "pending",
-        MigrationState.Modified => "modified",
-        MigrationState.Missing => "missing",
-        MigrationState.OutOfOrder => "out of order",
-        _ => "failed",
-    };
+    // The report's names, in words a table reads better with ("out of order").
+    private static string StateName(MigrationState state) => Reporting.MigrationReport.StateName(state).Replace('-', ' ');
 
     private static string Time(MigrationRecord record) =>
         record.AppliedAt?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
