@@ -104,6 +104,7 @@ internal sealed partial class PostgresSession(
 
     public override async Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
+        _runningStatement = -1;
         if (migration.Script.NoTransaction)
         {
             await ApplyWithoutTransactionAsync(migration, entry, cancellationToken);

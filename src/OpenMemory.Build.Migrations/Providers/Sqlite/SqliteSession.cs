@@ -78,6 +78,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     public override Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        _runningStatement = -1;
         var foreignKeysWereOn = SqlitePragma.Read(connection, "foreign_keys") == 1;
         Execute(SqliteForeignKeys.Off);
         try
