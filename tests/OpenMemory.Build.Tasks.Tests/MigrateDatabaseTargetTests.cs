@@ -138,6 +138,7 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
         Assert.Equal("OMB2001", Assert.Single(_project.Build(properties: new Dictionary<string, string> { ["MigrationProvider"] = "oracle" }).Errors).Code);
         Assert.Equal("OMB2009", Assert.Single(_project.Build(properties: new Dictionary<string, string> { ["MigrationMode"] = "Destroy" }).Errors).Code);
         Assert.Equal("OMB2010", Assert.Single(_project.Build(properties: new Dictionary<string, string> { ["MigrationRunLockTimeout"] = "soon" }).Errors).Code);
+        Assert.Equal("OMB2011", Assert.Single(_project.Build(properties: new Dictionary<string, string> { ["MigrationHeartbeatSeconds"] = "often" }).Errors).Code);
         Assert.False(File.Exists(_project.DatabasePath));
     }
 

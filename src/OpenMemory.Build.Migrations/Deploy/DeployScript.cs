@@ -70,5 +70,5 @@ internal static class DeployScript
     }
 
     private static HistoryEntry Entry(string module, MigrationScript script, string kind, long? executionTimeMs) =>
-        new(module, script.Version.Text, script.FileName, script.Checksum, script.Description, kind, executionTimeMs);
+        HistoryEntry.For(module, script, kind, executionTimeMs);
 }

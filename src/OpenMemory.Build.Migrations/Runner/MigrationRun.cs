@@ -260,7 +260,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
     }
 
     private HistoryEntry Entry(MigrationScript script, string kind, long? executionTimeMs) =>
-        new(options.Module, script.Version.Text, script.FileName, script.Checksum, script.Description, kind, executionTimeMs);
+        HistoryEntry.For(options.Module, script, kind, executionTimeMs);
 
     private void SetState(MigrationScript script, MigrationState state, long? milliseconds)
     {
