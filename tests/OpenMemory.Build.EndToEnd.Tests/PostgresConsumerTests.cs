@@ -57,7 +57,7 @@ public sealed class PostgresConsumerTests(PackedPackages packages, PostgresFixtu
             "-p:MigrationProvider=postgres", "-p:MigrationConnectionStringVariable=OMB_DB", "-p:MigrateOnPublish=true");
 
         Assert.True(publish.Succeeded, publish.Output);
-        Assert.Contains("[MIGRATE] Running migration: 001 - Items", publish.Output);
+        Assert.Contains("[MIGRATE] Migration 001 completed successfully", publish.Output);
         Assert.Equal(1L, _server.Scalar("SELECT count(*) FROM openmemory.schema_migrations", database));
         Assert.True(File.Exists(app.Combine("out", "migrations", "deploy.postgres.sql")));
     }

@@ -123,7 +123,7 @@ public sealed class ReliabilityTests(PackedPackages packages, PostgresFixture po
             ["MSBUILD_EXE_PATH"] = null,
         };
         var process = ProcessRunner.Start("dotnet",
-            ["build", "--no-restore", "-t:MigrateDatabase", "-nodeReuse:false", $"-p:MigrationProvider={provider}", "-p:MigrationModule=shared",
+            ["build", "--no-restore", "-t:MigrateDatabase", "-nodeReuse:false", "-v:n", $"-p:MigrationProvider={provider}", "-p:MigrationModule=shared",
              "-p:MigrationSchema=shared", "-p:MigrationConnectionStringVariable=OMB_DB", $"-p:MigrationRunLockTimeout={lockTimeoutSeconds}", "-p:MigrationUseLockFile=false"],
             project.Directory, environment, out var output);
         return (process, output);

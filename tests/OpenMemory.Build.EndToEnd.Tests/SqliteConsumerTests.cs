@@ -21,7 +21,7 @@ public sealed class SqliteConsumerTests(PackedPackages packages)
 
         var migrate = db.Dotnet("build", "-t:MigrateDatabase");
         Assert.True(migrate.Succeeded, migrate.Output);
-        Assert.Contains("[MIGRATE] Running migration: 002 - Tags", migrate.Output);
+        Assert.Contains("[MIGRATE] Migration 002 completed successfully", migrate.Output);
         Assert.Equal(["001", "002"], db.Query("SELECT version FROM schema_migrations ORDER BY version"));
 
         var again = db.Dotnet("build", "-t:MigrateDatabase");
@@ -104,7 +104,7 @@ public sealed class SqliteConsumerTests(PackedPackages packages)
             db.AddMigration("002_more.sql", "CREATE TABLE b (id INTEGER);");
             var second = db.Dotnet(reuse, "build", "-t:MigrateDatabase", "-nodeReuse:true");
             Assert.True(second.Succeeded, second.Output);
-            Assert.Contains("[MIGRATE] Running migration: 002 - More", second.Output);
+            Assert.Contains("[MIGRATE] Migration 002 completed successfully", second.Output);
             Assert.Equal(["001", "002"], db.Query("SELECT version FROM schema_migrations ORDER BY version"));
         }
         finally

@@ -20,7 +20,7 @@ public sealed class SqliteApplyTests : IDisposable
         Assert.Equal(["1", "2", "10"], SqliteInspector.History(_workspace.DatabasePath));
         Assert.Contains("[MIGRATE] Current database version: none", _workspace.Log.Lines);
         Assert.Contains("[MIGRATE] Running migration: 2 - Second", _workspace.Log.Lines);
-        Assert.Contains("[MIGRATE] All migrations completed", _workspace.Log.Lines);
+        Assert.Contains(_workspace.Log.Lines, l => l.StartsWith("[MIGRATE] All migrations completed: 3 applied in ", StringComparison.Ordinal) && l.EndsWith("; database version none -> 10", StringComparison.Ordinal));
 
         var before = File.ReadAllBytes(_workspace.DatabasePath);
         var second = _workspace.RunSqlite();

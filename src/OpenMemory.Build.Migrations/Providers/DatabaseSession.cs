@@ -16,6 +16,9 @@ internal sealed record StatementActivity(int? StatementIndex, string? StatementT
 /// <summary>One open connection to the target database for the length of a run.</summary>
 internal abstract class DatabaseSession : IAsyncDisposable
 {
+    /// <summary>Called after each statement of a migration with its index and time taken, when someone listens.</summary>
+    public Action<int, TimeSpan>? StatementCompleted { get; set; }
+
     /// <summary>The module's history rows, or null when the history table does not exist yet.</summary>
     public abstract Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken);
 

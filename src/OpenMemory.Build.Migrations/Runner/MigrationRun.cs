@@ -149,17 +149,23 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             log.Baselined(plan.ToBaseline.Count, plan.ToBaseline[^1].Version.Text);
         }
 
+        var startVersion = plan.ToBaseline.Count > 0 ? plan.ToBaseline[^1].Version.Text : plan.CurrentVersion;
         if (prepared.Count == 0)
         {
             await GrantAppRoleAsync(session, cancellationToken);
-            log.UpToDate(plan.ToBaseline.Count > 0 ? plan.ToBaseline[^1].Version.Text : plan.CurrentVersion);
+            log.UpToDate(startVersion);
             return;
         }
 
+        var run = System.Diagnostics.Stopwatch.StartNew();
+        var appliedNow = 0;
         foreach (var migration in prepared)
         {
             var script = migration.Script;
             log.Running(script);
+            session.StatementCompleted = log.WantsStatements
+                ? (index, ms) => log.StatementDone(script, migration.Locate(index, 0).Line, ms)
+                : null;
             if (migration.Statements.Count == 0)
             {
                 log.CommentsOnly(script);
@@ -201,10 +207,11 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
             log.Completed(script, started.ElapsedMilliseconds);
             SetState(script, MigrationState.AppliedNow, started.ElapsedMilliseconds);
+            appliedNow++;
         }
 
         await GrantAppRoleAsync(session, cancellationToken);
-        log.AllCompleted();
+        log.AllCompleted(appliedNow, startVersion, prepared[^1].Script.Version.Text, run.ElapsedMilliseconds);
     }
 
     private async Task BeatAsync(DatabaseSession session, PreparedMigration migration, TimeSpan elapsed, CancellationToken cancellationToken)

@@ -3,52 +3,69 @@ using OpenMemory.Build.Migrations.Discovery;
 
 namespace OpenMemory.Build.Migrations.Runner;
 
-/// <summary>The [MIGRATE] messages, the same whether a build or an application runs the engine.</summary>
+/// <summary>
+/// The [MIGRATE] messages, the same whether a build or an application runs the engine. Each has a weight: an
+/// <see cref="Outcome"/> is what a run did (a line per applied migration, a summary), a <see cref="Step"/> is how
+/// it got there, and statement timings are at Debug level. A build shows them at the matching MSBuild verbosity.
+/// </summary>
 internal sealed class RunLog(ILogger logger)
 {
-    public void Checking() => logger.LogInformation("[MIGRATE] Checking for pending migrations...");
+    public static readonly EventId Outcome = new(1, "MigrationOutcome");
+    public static readonly EventId Step = new(2, "MigrationStep");
+    public static readonly EventId Statement = new(3, "MigrationStatement");
 
-    public void CurrentVersion(string? version) => logger.LogInformation("[MIGRATE] Current database version: {Version}", version ?? "none");
+    /// <summary>Whether statement timings are wanted: they cost a round trip per statement on PostgreSQL.</summary>
+    public bool WantsStatements => logger.IsEnabled(LogLevel.Debug);
 
-    public void Running(MigrationScript script) => logger.LogInformation("[MIGRATE] Running migration: {Title}", script.Title);
+    public void Checking() => logger.LogInformation(Step, "[MIGRATE] Checking for pending migrations...");
+
+    public void CurrentVersion(string? version) => logger.LogInformation(Step, "[MIGRATE] Current database version: {Version}", version ?? "none");
+
+    public void Running(MigrationScript script) => logger.LogInformation(Step, "[MIGRATE] Running migration: {Title}", script.Title);
+
+    public void StatementDone(MigrationScript script, int line, TimeSpan took) =>
+        logger.LogDebug(Statement, "[MIGRATE]   {Version}: statement on line {Line} of {File} took {Milliseconds} ms", script.Version.Text, line, script.FileName,
+            took.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
 
     public void Completed(MigrationScript script, long milliseconds) =>
-        logger.LogInformation("[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Version.Text, milliseconds);
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Version.Text, milliseconds);
 
     public void StillRunning(MigrationScript script, int? line, TimeSpan elapsed, string? waiting) =>
-        logger.LogInformation("[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)elapsed.TotalSeconds,
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)elapsed.TotalSeconds,
             line is { } l ? $", statement on line {l} of {script.FileName}" : "", waiting is null ? "" : $"; it {waiting}");
 
     public void CommentsOnly(MigrationScript script) =>
-        logger.LogInformation("[MIGRATE] Migration {Version} ({File}) holds only comments: nothing to run; it is recorded as applied", script.Version.Text, script.FileName);
+        logger.LogInformation(Step, "[MIGRATE] Migration {Version} ({File}) holds only comments: nothing to run; it is recorded as applied", script.Version.Text, script.FileName);
 
     public void AppliedElsewhere(MigrationScript script) =>
-        logger.LogInformation("[MIGRATE] Migration {Version} was applied by another run meanwhile; skipped", script.Version.Text);
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} was applied by another run meanwhile; skipped", script.Version.Text);
 
     public void Baselined(int count, string version) =>
-        logger.LogInformation("[MIGRATE] Baselined {Count} migration(s) up to version {Version} without running them", count, version);
+        logger.LogInformation(Outcome, "[MIGRATE] Baselined {Count} migration(s) up to version {Version} without running them", count, version);
 
     public void FoundLegacyHistory(string table, IReadOnlyList<string> versions) =>
-        logger.LogInformation("[MIGRATE] Found {Table} from an earlier migration tool (version(s) {Versions}): migrations up to the highest count as applied", table, string.Join(", ", versions));
+        logger.LogInformation(Outcome, "[MIGRATE] Found {Table} from an earlier migration tool (version(s) {Versions}): migrations up to the highest count as applied", table, string.Join(", ", versions));
 
-    public void AllCompleted() => logger.LogInformation("[MIGRATE] All migrations completed");
+    public void AllCompleted(int applied, string? from, string? to, long milliseconds) =>
+        logger.LogInformation(Outcome, "[MIGRATE] All migrations completed: {Applied} applied in {Milliseconds} ms; database version {From} -> {To}",
+            applied, milliseconds, from ?? "none", to ?? "none");
 
     public void UpToDate(string? version) =>
-        logger.LogInformation("[MIGRATE] No pending migrations: the database is up to date (version {Version})", version ?? "none");
+        logger.LogInformation(Outcome, "[MIGRATE] No pending migrations: the database is up to date (version {Version})", version ?? "none");
 
-    public void PendingItem(MigrationScript script) => logger.LogInformation("[MIGRATE]   pending: {Title} ({File})", script.Title, script.FileName);
+    public void PendingItem(MigrationScript script) => logger.LogInformation(Outcome, "[MIGRATE]   pending: {Title} ({File})", script.Title, script.FileName);
 
     public void PreviewWritten(int count, string? file) =>
-        logger.LogInformation(file is null
+        logger.LogInformation(Outcome, file is null
             ? "[MIGRATE] Preview: {Count} pending migration(s); nothing was written to the database"
             : "[MIGRATE] Preview: {Count} pending migration(s) written to {File}; nothing was written to the database", count, file);
 
     public void Verified(int applied, int pending) =>
-        logger.LogInformation("[MIGRATE] Verified: {Applied} applied, {Pending} pending; checksums match", applied, pending);
+        logger.LogInformation(Outcome, "[MIGRATE] Verified: {Applied} applied, {Pending} pending; checksums match", applied, pending);
 
-    public void InfoRow(string row) => logger.LogInformation("[MIGRATE] {Row}", row);
+    public void InfoRow(string row) => logger.LogInformation(Outcome, "[MIGRATE] {Row}", row);
 
-    public void InfoDetail(string row) => logger.LogDebug("[MIGRATE] {Row}", row);
+    public void InfoDetail(string row) => logger.LogDebug(Step, "[MIGRATE] {Row}", row);
 
-    public void Granted(string role) => logger.LogInformation("[MIGRATE] Granted DML rights on the schema to role {Role}", role);
+    public void Granted(string role) => logger.LogInformation(Step, "[MIGRATE] Granted DML rights on the schema to role {Role}", role);
 }

@@ -37,6 +37,29 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void At_debug_level_each_statement_is_logged_with_its_line_and_time_and_not_below_it()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER);\n\nINSERT INTO items VALUES (1);\n");
+        Workspace.Add("002_more.sql", "-- header\nCREATE TABLE more (id INTEGER);");
+
+        var detailed = Workspace.Run(database.Options(), Microsoft.Extensions.Logging.LogLevel.Debug);
+
+        Assert.True(detailed.Succeeded, Workspace.Explain(detailed));
+        var statements = Workspace.Log.Lines.Where(l => l.Contains("statement on line", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, statements.Count);
+        Assert.Matches(@"^\[MIGRATE\]   001: statement on line 1 of 001_items\.sql took [\d.]+ ms$", statements[0]);
+        Assert.Matches(@"^\[MIGRATE\]   001: statement on line 3 of 001_items\.sql took [\d.]+ ms$", statements[1]);
+        Assert.Matches(@"^\[MIGRATE\]   002: statement on line 2 of 002_more\.sql took [\d.]+ ms$", statements[2]);
+
+        Workspace.Add("003_last.sql", "CREATE TABLE last (id INTEGER);");
+        var normal = Workspace.Run(database.Options());
+        Assert.True(normal.Succeeded, Workspace.Explain(normal));
+        Assert.DoesNotContain(Workspace.Log.Lines, l => l.Contains("statement on line", StringComparison.Ordinal));
+        Assert.Equal(["001", "002", "003"], database.History().Select(h => h.Split(' ')[1]));
+    }
+
+    [Fact]
     public void Running_it_again_finds_nothing_pending()
     {
         var database = NewDatabase();

@@ -2,8 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace OpenMemory.Build.Migrations.Tests.Infrastructure;
 
-/// <summary>Collects the engine's log lines so a failing assertion can show them.</summary>
-public sealed class ListLogger : ILogger
+/// <summary>
+/// Collects the engine's log lines at or above a level (Information, as an application's default) so a failing
+/// assertion can show them.
+/// </summary>
+public sealed class ListLogger(LogLevel minimum = LogLevel.Information) : ILogger
 {
     private readonly List<string> _lines = [];
 
@@ -22,10 +25,15 @@ public sealed class ListLogger : ILogger
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => true;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        if (!IsEnabled(logLevel))
+        {
+            return;
+        }
+
         lock (_lines)
         {
             _lines.Add(formatter(state, exception));

@@ -43,9 +43,9 @@ public sealed class MigrationWorkspace : IDisposable
         LockTimeout = TimeSpan.FromSeconds(30),
     };
 
-    public MigrationResult Run(MigrationOptions options)
+    public MigrationResult Run(MigrationOptions options, Microsoft.Extensions.Logging.LogLevel logLevel = Microsoft.Extensions.Logging.LogLevel.Information)
     {
-        Log = new ListLogger();
+        Log = new ListLogger(logLevel);
         return new Migrator(Log).MigrateAsync(FileSystemMigrationSource.FromDirectory(MigrationsFolder), options).GetAwaiter().GetResult();
     }
 

@@ -33,5 +33,9 @@ public sealed class ConsumerProject : IDisposable
     public BuildOutcome Build(string target = "MigrateDatabase", IDictionary<string, string>? properties = null) =>
         InProcessBuild.Run(ProjectPath, target, properties);
 
+    /// <summary>The console output of a build at the given verbosity, as <c>dotnet build -v:x</c> prints it.</summary>
+    public (BuildOutcome Outcome, string Console) BuildAt(Microsoft.Build.Framework.LoggerVerbosity verbosity, string mode = "Apply") =>
+        InProcessBuild.RunWithConsole(ProjectPath, "MigrateDatabase", verbosity, new Dictionary<string, string> { ["MigrationMode"] = mode });
+
     public void Dispose() => _directory.Dispose();
 }

@@ -19,14 +19,30 @@ public static class InProcessBuild
 
     public static string TasksBuildFolder { get; } = Metadata("TasksBuildFolder");
 
-    public static BuildOutcome Run(string projectPath, string target, IDictionary<string, string>? properties = null)
+    public static BuildOutcome Run(string projectPath, string target, IDictionary<string, string>? properties = null) =>
+        Run(projectPath, target, properties, console: null);
+
+    /// <summary>
+    /// Builds with MSBuild's own console logger at the given verbosity and returns what it printed. The engine then
+    /// knows the verbosity, as in a real <c>dotnet build -v:x</c>, and tasks see which messages are wanted.
+    /// </summary>
+    public static (BuildOutcome Outcome, string Console) RunWithConsole(string projectPath, string target, LoggerVerbosity verbosity, IDictionary<string, string>? properties = null)
+    {
+        var printed = new System.Text.StringBuilder();
+        var console = new Microsoft.Build.Logging.ConsoleLogger(verbosity, text => printed.Append(text), _ => { }, () => { });
+        var outcome = Run(projectPath, target, properties, console);
+        return (outcome, printed.ToString());
+    }
+
+    private static BuildOutcome Run(string projectPath, string target, IDictionary<string, string>? properties, Microsoft.Build.Framework.ILogger? console)
     {
         lock (Gate)
         {
             var logger = new CollectingLogger();
             var parameters = new BuildParameters
             {
-                Loggers = [logger],
+                // A logger MSBuild does not know makes it assume every message is wanted, so the console logger is alone.
+                Loggers = console is null ? [logger] : [console],
                 EnableNodeReuse = false,
                 MaxNodeCount = 1,
                 DisableInProcNode = false,

@@ -113,7 +113,7 @@ internal sealed partial class PostgresSession(
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // COPY ... FROM stdin streams its rows through Npgsql's COPY API, which a batch cannot hold.
-        if (_batchNamesFailedStatement && migration.Statements.All(s => s.CopyData is null))
+        if (_batchNamesFailedStatement && StatementCompleted is null && migration.Statements.All(s => s.CopyData is null))
         {
             await RunAsBatchAsync(migration, entry, transaction, cancellationToken);
         }
@@ -169,6 +169,7 @@ internal sealed partial class PostgresSession(
         {
             _runningStatement = i;
             var statement = migration.Statements[i];
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 if (statement.CopyData is { } rows)
@@ -179,6 +180,8 @@ internal sealed partial class PostgresSession(
                 {
                     await ExecuteAsync(statement.Text, transaction, cancellationToken);
                 }
+
+                StatementCompleted?.Invoke(i, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch (PostgresException e) when (statement.CopyData is not null && CopyDataLine().Match(e.Where ?? "") is { Success: true } line)
             {

@@ -177,9 +177,11 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             }
 
             using var command = Command(sql);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 command.ExecuteNonQuery();
+                StatementCompleted?.Invoke(i, Stopwatch.GetElapsedTime(started));
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteErrors.Interrupt && cancellationToken.IsCancellationRequested)
             {
