@@ -64,7 +64,7 @@ public sealed class BadInputTests(PostgresFixture fixture) : IDisposable
             return s with { Connection = $"Data Source={c.Workspace.Root}/folder.sqlite" };
         }),
         ["missing provider variant"] = new("OMB1003", "sqlite", (c, s) => { c.Located = c.Add("2_tenants.postgres.sql", "SELECT 1;"); return s; }, Located: true),
-        ["unknown provider variant in a file name"] = new("OMB1008", "sqlite", (c, s) => { c.Located = c.Add("2_tenants.mysql.sql", "SELECT 1;"); return s; }, Located: true),
+        ["unknown provider variant in a file name"] = new("OMB1008", "sqlite", (c, s) => { c.Located = c.Add("2_tenants.sqlit.sql", "SELECT 1;"); return s; }, Located: true),
         ["unknown provider"] = new("OMB2001", "sqlite", (_, s) => s with { Provider = "oracle" }),
         ["unknown placeholder"] = new("OMB1006", "sqlite", (c, s) => { c.Located = c.Add("2_x.sql", "SELECT 1;\nSELECT * FROM {{table.users}};"); return s; }, Located: true, Line: 2),
         ["unterminated string"] = new("OMB1010", "sqlite", (c, s) => { c.Located = c.Add("2_x.sql", "SELECT 1;\nINSERT INTO t VALUES ('oops);"); return s; }, Located: true, Line: 2),

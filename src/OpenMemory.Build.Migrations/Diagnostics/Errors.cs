@@ -36,7 +36,7 @@ internal static class Errors
         file);
 
     public static MigrationDiagnostic UnknownProviderVariant(string file, string tag) => Error("OMB1008",
-        $"The file name '{Path.GetFileName(file)}' names the provider '{tag}', which is not known. Use '.sqlite.sql' or '.postgres.sql', or no provider for a file that serves both.",
+        $"The file name '{Path.GetFileName(file)}' names the provider '{tag}', which is not known. Use '.sqlite.sql' (or sqlite3) or '.postgres.sql' (or postgresql, pg), or no provider for a file that serves both; files tagged for other databases (mysql, cockroach, mssql, ...) are skipped.",
         file);
 
     public static MigrationDiagnostic NoMigrations(string? folder) => Warning("OMB1009",
@@ -93,8 +93,8 @@ internal static class Errors
         $"MigrationHeartbeatSeconds '{value}' is not a number of seconds. Use a whole number such as 10, or 0 for no heartbeat.");
 
     // OMB3xxx: history versus files (verify).
-    public static MigrationDiagnostic ModifiedAfterApplied(string file, string version, string recorded, string current) => Error("OMB3001",
-        $"Migration {version} was modified after it was applied: recorded checksum {recorded}, file checksum {current}. Never edit an applied migration: restore the file (e.g. 'git checkout -- {Path.GetFileName(file)}') and put the change in a new migration. In development only, delete its row from schema_migrations to re-run it.",
+    public static MigrationDiagnostic ModifiedAfterApplied(string file, string version, string recorded, string current, bool hasDownSection = false) => Error("OMB3001",
+        $"Migration {version} was modified after it was applied: recorded checksum {recorded}, file checksum {current}.{(hasDownSection ? " The checksum covers the whole file, its -- migrate:down section too, so an edit there is a change as well." : "")} Never edit an applied migration: restore the file (e.g. 'git checkout -- {Path.GetFileName(file)}') and put the change in a new migration. In development only, delete its row from schema_migrations to re-run it.",
         file);
 
     public static MigrationDiagnostic AppliedMigrationMissing(string module, string version, string fileName) => Error("OMB3002",
@@ -113,6 +113,9 @@ internal static class Errors
             ? $"The history table {table} does not have this tool's columns: it has {found}; it lacks {missing}. If it was changed by hand, restore the missing columns (docs/history-table.md lists them)"
             : $"The history table {table} was created by {tool}, not by this tool: it has {found}; it lacks {missing}. This tool cannot continue that history yet (docs/history-table.md)")
         + "; or migrate into another schema (MigrationOptions.Schema), or another database.");
+
+    public static MigrationDiagnostic FlywayFailedMigration(string table, string? version, string? script) => Error("OMB3007",
+        $"{table} records a failed Flyway migration: version {version ?? "(none)"}{(script is null ? "" : $" ({script})")}. Repair it with Flyway first: fix the database by hand, run 'flyway repair', then run this tool again. Nothing was run.");
 
     public static MigrationDiagnostic RenamedAppliedMigration(string file, string version, string recordedFile) => Warning("OMB3006",
         $"Migration {version} was applied as '{recordedFile}' and is now named '{Path.GetFileName(file)}'. Its checksum matches, so it is treated as applied.",

@@ -1,6 +1,7 @@
 using System.Text;
 using OpenMemory.Build.Migrations.Checksums;
 using OpenMemory.Build.Migrations.Diagnostics;
+using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.Discovery;
 
@@ -19,8 +20,16 @@ internal static class MigrationCatalog
 
     public static (IReadOnlyList<MigrationScript> Scripts, IReadOnlyList<MigrationDiagnostic> Diagnostics) Load(IMigrationSource source, string provider)
     {
+        var catalog = LoadWithNotes(source, provider);
+        return (catalog.Scripts, catalog.Diagnostics);
+    }
+
+    public static CatalogResult LoadWithNotes(IMigrationSource source, string provider)
+    {
         var diagnostics = new List<MigrationDiagnostic>();
         var groups = new Dictionary<MigrationVersion, VersionGroup>();
+        var downs = new Dictionary<MigrationVersion, List<(MigrationSourceFile File, string? Variant)>>();
+        var otherDatabases = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in source.GetFiles())
         {
             var name = MigrationFileName.TryParse(file.FileName);
@@ -34,11 +43,23 @@ internal static class MigrationCatalog
             if (name.ProviderTag is not null)
             {
                 variant = ProviderTags.Normalize(name.ProviderTag);
+                if (variant is null && ProviderTags.IsOtherDatabase(name.ProviderTag))
+                {
+                    otherDatabases[name.ProviderTag] = otherDatabases.GetValueOrDefault(name.ProviderTag) + 1;
+                    continue;
+                }
+
                 if (variant is null)
                 {
                     diagnostics.Add(Errors.UnknownProviderVariant(file.DisplayPath, name.ProviderTag));
                     continue;
                 }
+            }
+
+            if (name.Direction == MigrationDirection.Down)
+            {
+                (downs.TryGetValue(name.Version, out var list) ? list : downs[name.Version] = []).Add((file, variant));
+                continue;
             }
 
             if (!groups.TryGetValue(name.Version, out var group))
@@ -50,18 +71,29 @@ internal static class MigrationCatalog
         }
 
         var scripts = new List<MigrationScript>(groups.Count);
+        var otherProviderOnly = 0;
         foreach (var (version, group) in groups.OrderBy(g => g.Key))
         {
             var chosen = group.For(provider);
             if (chosen is null)
             {
+                // pop: a version with files only for other databases does not exist for this one.
+                if (group.AllPaired)
+                {
+                    otherProviderOnly++;
+                    continue;
+                }
+
                 diagnostics.Add(Errors.MissingProviderVariant(group.AnyFile.DisplayPath, version.Text, provider));
                 continue;
             }
 
             try
             {
-                scripts.Add(Read(chosen.Value.File, chosen.Value.Name));
+                var script = Read(chosen.Value.File, chosen.Value.Name);
+                var down = downs.GetValueOrDefault(version)?.OrderBy(d => d.Variant == provider ? 0 : d.Variant is null ? 1 : 2)
+                    .FirstOrDefault(d => d.Variant is null || d.Variant == provider).File;
+                scripts.Add(down is null ? script : script with { DownFile = down.DisplayPath });
             }
             catch (MigrationException e)
             {
@@ -69,7 +101,8 @@ internal static class MigrationCatalog
             }
         }
 
-        return (scripts, diagnostics);
+        return new CatalogResult(scripts, diagnostics, otherDatabases, otherProviderOnly,
+            scripts.Count(s => s.Placeholder), scripts.Count(s => s.DownFile is not null));
     }
 
     /// <summary>Reads one file strictly as UTF-8 and computes its checksum, once per file object of a source.</summary>
@@ -107,14 +140,24 @@ internal static class MigrationCatalog
 
         var text = MigrationChecksum.NormalizeLineEndings(raw);
         var trimmed = text.Trim();
-        if (trimmed.Length == 0)
+        var dbmate = DbmateSections.TryFind(text);
+        // Another tool's up file (or dbmate up section) that is empty or only comments is that tool's placeholder:
+        // pop writes one where a database needs nothing for a version. In our own naming an empty file is a mistake.
+        var runs = dbmate?.Text ?? text;
+        var placeholder = (name.IsPaired || dbmate is not null) && SqlScriptSplitter.HasNoStatements(runs);
+        if (trimmed.Length == 0 && !placeholder)
         {
             throw new MigrationException(Errors.EmptyMigration(file.DisplayPath));
         }
 
-        var noTransaction = trimmed.StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
-        return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, text,
-            MigrationChecksum.HashNormalized(trimmed), noTransaction);
+        var noTransaction = name.Autocommit || dbmate is { NoTransaction: true }
+            || runs.TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
+        return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs,
+            MigrationChecksum.HashNormalized(trimmed), noTransaction)
+        {
+            Placeholder = placeholder,
+            HasDownSection = dbmate is { HasDown: true },
+        };
     }
 
     private sealed class VersionGroup
@@ -124,9 +167,13 @@ internal static class MigrationCatalog
 
         public MigrationSourceFile AnyFile { get; private set; } = null!;
 
+        /// <summary>Every file of the version is an up file of another tool's convention.</summary>
+        public bool AllPaired { get; private set; } = true;
+
         public void Add(MigrationSourceFile file, MigrationFileName name, string? variant, List<MigrationDiagnostic> diagnostics)
         {
             AnyFile ??= file;
+            AllPaired &= name.IsPaired;
             if (variant is null)
             {
                 if (_neutral is { } neutral)
@@ -156,3 +203,15 @@ internal static class MigrationCatalog
             _variants.TryGetValue(provider, out var variant) ? variant : _neutral;
     }
 }
+
+/// <summary>
+/// The migrations of one provider and what was left out: files for other databases (by tag), versions that only
+/// other providers have, placeholders and down files, each for one summary line rather than a line per file.
+/// </summary>
+internal sealed record CatalogResult(
+    IReadOnlyList<MigrationScript> Scripts,
+    IReadOnlyList<MigrationDiagnostic> Diagnostics,
+    IReadOnlyDictionary<string, int> OtherDatabaseFiles,
+    int OtherProviderOnlyVersions,
+    int Placeholders,
+    int DownFiles);

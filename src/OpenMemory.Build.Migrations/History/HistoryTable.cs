@@ -36,10 +36,13 @@ internal abstract class HistoryTable
         + string.Concat(Columns.Select(c => $"    {c.Name} {TypeName(c.Type)}{(c.NotNull ? " NOT NULL" : "")}{(DefaultFor(c) is { } value ? " DEFAULT " + value : "")},\n"))
         + "    PRIMARY KEY (module_name, version),\n    UNIQUE (module_name, filename)\n)";
 
-    /// <summary>One row of <see cref="SelectSql"/>, whichever provider read it.</summary>
+    /// <summary>
+    /// One row of <see cref="SelectSql"/>, whichever provider read it. A row another tool wrote (pgdbm) has no
+    /// version: it is the one its file name gives.
+    /// </summary>
     public AppliedMigration Read(DbDataReader reader) => new(
         reader.GetString(0),
-        reader.GetString(1),
+        reader.IsDBNull(1) ? VersionOf(reader.GetString(2)) : reader.GetString(1),
         reader.GetString(2),
         reader.GetString(3),
         reader.IsDBNull(4) ? null : reader.GetString(4),
@@ -47,6 +50,9 @@ internal abstract class HistoryTable
         reader.IsDBNull(6) ? null : reader.GetString(6),
         reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
         reader.IsDBNull(8) ? AppliedMigration.KindApplied : reader.GetString(8));
+
+    private static string VersionOf(string fileName) =>
+        Discovery.MigrationFileName.TryParse(fileName)?.Version.Text ?? fileName;
 
     protected abstract string TypeName(HistoryColumnType type);
 
@@ -56,11 +62,15 @@ internal abstract class HistoryTable
 
     private static readonly string ColumnList = string.Join(", ", RequiredColumns);
 
-    public string SelectSql(string module) =>
-        $"SELECT {ColumnList} FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)}";
+    /// <summary>The module's rows; columns the table lacks (an adopted pgdbm table before Apply) read as NULL.</summary>
+    public string SelectSql(string module, IReadOnlyCollection<string>? missing = null) =>
+        $"SELECT {string.Join(", ", Columns.Select(c => missing?.Contains(c.Name) == true ? $"NULL AS {c.Name}" : SelectExpression(c)))} FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)}";
 
-    public string SelectOneSql(string module, string version) =>
-        $"SELECT 1 FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)} AND version = {SqlLiteral.Quote(version)}";
+    /// <summary>Whether the migration is recorded: by version, or by file name for rows another tool wrote without one.</summary>
+    public string SelectOneSql(HistoryEntry entry) =>
+        $"SELECT 1 FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(entry.Module)} AND (version = {SqlLiteral.Quote(entry.Version)} OR filename = {SqlLiteral.Quote(entry.FileName)})";
+
+    protected virtual string SelectExpression(HistoryColumn column) => column.Name;
 
     /// <summary>The insert, with literals only, so that Apply and the scripts run the very same text.</summary>
     public string InsertSql(HistoryEntry entry) => $"INSERT INTO {QualifiedName} ({ColumnList}) VALUES ({Values(entry)})";

@@ -7,7 +7,8 @@ using OpenMemory.Build.Migrations.Discovery;
 namespace OpenMemory.Build.Migrations.Locking;
 
 /// <summary>
-/// <c>migrations.lock.json</c>: the checksum of every migration file of a module (all provider variants), committed
+/// <c>migrations.lock.json</c>: the checksum of every migration file of a module (the variants of both providers and
+/// down files; not the files a shared folder holds for other databases, which never run), committed
 /// next to the project so CI can gate on changed migrations without any database. One line per migration in
 /// version order, and read line by line, so that a merge keeping both sides' lines needs no further editing.
 /// </summary>
@@ -24,7 +25,8 @@ internal static class MigrationLockFile
         var entries = new List<(MigrationVersion Version, LockedMigration Entry)>();
         foreach (var file in source.GetFiles())
         {
-            if (MigrationFileName.TryParse(file.FileName) is not { } name)
+            if (MigrationFileName.TryParse(file.FileName) is not { } name
+                || (name.ProviderTag is { } tag && ProviderTags.Normalize(tag) is null))
             {
                 continue;
             }

@@ -28,6 +28,15 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// </summary>
     public abstract Task<IReadOnlyList<string>?> ReadLegacyVersionsAsync(string table, CancellationToken cancellationToken);
 
+    /// <summary>The rows of Flyway's flyway_schema_history in the target schema, or null when there is no such table.</summary>
+    public abstract Task<IReadOnlyList<FlywayRow>?> ReadFlywayHistoryAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Before the first write of a run: extends another tool's history table (pgdbm's) with our columns; true when
+    /// it did. Not done earlier, so a run that stops on an error leaves the database exactly as it was.
+    /// </summary>
+    public virtual Task<bool> AdoptHistoryAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     /// <summary>Creates what Apply writes into (schema, history table) when missing.</summary>
     public abstract Task PrepareAsync(CancellationToken cancellationToken);
 

@@ -90,7 +90,7 @@ internal sealed class MigrationPlan
     {
         if (!string.Equals(row.Checksum, script.Checksum, StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add(Errors.ModifiedAfterApplied(script.Path, script.Version.Text, row.Checksum, script.Checksum));
+            problems.Add(Errors.ModifiedAfterApplied(script.Path, script.Version.Text, row.Checksum, script.Checksum, script.HasDownSection));
             return new MigrationRecord(script.Version.Text, script.FileName, script.Checksum, MigrationState.Modified,
                 row.AppliedAt, row.ExecutionTimeMs, script.Description, row.Checksum);
         }

@@ -56,8 +56,10 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         _provider = ProviderFactory.Create(options);
         log.Checking();
 
-        var (scripts, fileDiagnostics) = MigrationCatalog.Load(source, _provider.Name);
-        _diagnostics.AddRange(fileDiagnostics);
+        var catalog = MigrationCatalog.LoadWithNotes(source, _provider.Name);
+        var scripts = catalog.Scripts;
+        _diagnostics.AddRange(catalog.Diagnostics);
+        log.Catalog(catalog, _provider.Name);
         if (HasErrors)
         {
             return;
@@ -71,17 +73,24 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         var apply = options.Mode == MigrationMode.Apply;
         await using var session = await _provider.OpenAsync(readOnly: !apply, cancellationToken);
         await using var runLock = session is null ? null : await session.LockAsync(options.Module, options.LockTimeout, cancellationToken);
+        // Read before anything is created, so that a Flyway history with a failed row leaves the database as it was.
+        var flyway = session is null ? null : await session.ReadFlywayHistoryAsync(cancellationToken);
+        if (flyway is not null && FlywayHistory.FirstFailure(flyway) is { } failed)
+        {
+            throw new MigrationException(Errors.FlywayFailedMigration(FlywayHistory.TableName, failed.Version, failed.Script));
+        }
+
         if (apply)
         {
             await session!.PrepareAsync(cancellationToken);
         }
 
         var history = session is null ? null : await session.ReadHistoryAsync(options.Module, cancellationToken);
-        var adopted = history is { Count: > 0 } ? null : await ReadLegacyVersionAsync(session, cancellationToken);
+        var adopted = history is { Count: > 0 } ? null : await ReadLegacyVersionAsync(session, flyway, cancellationToken);
         var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted));
         _records = [.. plan.Records];
         _startVersion = plan.CurrentVersion;
-        log.CurrentVersion(plan.CurrentVersion ?? (adopted is null ? null : $"{adopted.Text} (recorded in {options.LegacyHistoryTable})"));
+        log.CurrentVersion(plan.CurrentVersion ?? (adopted is null ? null : $"{adopted.Text} (recorded by an earlier tool)"));
         if (options.Mode == MigrationMode.Info)
         {
             // Info shows problems as states in its table; it is a look, not a gate.
@@ -120,22 +129,46 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
     /// The highest version another tool recorded (OpenMemory's schema_version). It acts as a baseline: that tool
     /// never recorded its own starting schema, so everything up to it is in place.
     /// </summary>
-    private async Task<MigrationVersion?> ReadLegacyVersionAsync(DatabaseSession? session, CancellationToken cancellationToken)
+    private async Task<MigrationVersion?> ReadLegacyVersionAsync(DatabaseSession? session, IReadOnlyList<FlywayRow>? flywayRows, CancellationToken cancellationToken)
     {
-        if (session is null || string.IsNullOrWhiteSpace(options.LegacyHistoryTable))
+        if (session is null)
         {
             return null;
+        }
+
+        var flyway = FlywayVersion(flywayRows);
+        if (string.IsNullOrWhiteSpace(options.LegacyHistoryTable))
+        {
+            return flyway;
         }
 
         var table = Identifiers.Require(options.LegacyHistoryTable.Trim(), "legacy history table");
         var versions = await session.ReadLegacyVersionsAsync(table, cancellationToken);
         if (versions is null || versions.Count == 0)
         {
-            return null;
+            return flyway;
         }
 
         log.FoundLegacyHistory(table, versions);
-        return versions.Select(v => MigrationVersion.TryParse(v.Trim(), out var parsed) ? parsed : null).OfType<MigrationVersion>().DefaultIfEmpty().Max();
+        return Max(flyway, versions.Select(v => MigrationVersion.TryParse(v.Trim(), out var parsed) ? parsed : null).OfType<MigrationVersion>().DefaultIfEmpty().Max());
+    }
+
+    /// <summary>Flyway's history, found without configuration: its highest applied version, or an error for a failed row.</summary>
+    private MigrationVersion? FlywayVersion(IReadOnlyList<FlywayRow>? rows)
+    {
+        if (rows is null || rows.Count == 0)
+        {
+            return null;
+        }
+
+        var applied = FlywayHistory.AppliedVersions(rows);
+        if (applied.Count == 0)
+        {
+            return null;
+        }
+
+        log.FoundFlywayHistory(FlywayHistory.TableName, applied.Count, applied[^1].Text);
+        return applied[^1];
     }
 
     private static MigrationVersion? Max(MigrationVersion? left, MigrationVersion? right) =>
@@ -143,6 +176,11 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
     private async Task ApplyAsync(DatabaseSession session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared, CancellationToken cancellationToken)
     {
+        if ((plan.ToBaseline.Count > 0 || prepared.Count > 0) && await session.AdoptHistoryAsync(cancellationToken))
+        {
+            log.AdoptedPgdbm();
+        }
+
         if (plan.ToBaseline.Count > 0)
         {
             await session.RecordAsync([.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))], cancellationToken);
@@ -166,7 +204,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             session.StatementCompleted = log.WantsStatements
                 ? (index, ms) => log.StatementDone(script, migration.Locate(index, 0).Line, ms)
                 : null;
-            if (migration.Statements.Count == 0)
+            if (migration.Statements.Count == 0 && !script.Placeholder)
             {
                 log.CommentsOnly(script);
             }

@@ -31,8 +31,32 @@ internal sealed class RunLog(ILogger logger)
         logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Version.Text, milliseconds);
 
     public void StillRunning(MigrationScript script, int? line, TimeSpan elapsed, string? waiting) =>
-        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)elapsed.TotalSeconds,
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)Math.Round(elapsed.TotalSeconds),
             line is { } l ? $", statement on line {l} of {script.FileName}" : "", waiting is null ? "" : $"; it {waiting}");
+
+    public void Catalog(CatalogResult catalog, string provider)
+    {
+        if (catalog.OtherDatabaseFiles.Count > 0)
+        {
+            logger.LogInformation(Step, "[MIGRATE] Skipped {Count} file(s) for other databases ({Tags})", catalog.OtherDatabaseFiles.Values.Sum(),
+                string.Join(", ", catalog.OtherDatabaseFiles.Select(t => $"{t.Key}: {t.Value}")));
+        }
+
+        if (catalog.OtherProviderOnlyVersions > 0)
+        {
+            logger.LogInformation(Step, "[MIGRATE] {Count} version(s) have up files only for other providers: they do not exist for {Provider}", catalog.OtherProviderOnlyVersions, provider);
+        }
+
+        if (catalog.Placeholders > 0)
+        {
+            logger.LogInformation(Step, "[MIGRATE] {Count} migration(s) are placeholders (an empty or comment-only up file): they are recorded and run nothing", catalog.Placeholders);
+        }
+
+        if (catalog.DownFiles > 0)
+        {
+            logger.LogInformation(Step, "[MIGRATE] {Count} migration(s) have a down file: listed with them, never run by Apply", catalog.DownFiles);
+        }
+    }
 
     public void CommentsOnly(MigrationScript script) =>
         logger.LogInformation(Step, "[MIGRATE] Migration {Version} ({File}) holds only comments: nothing to run; it is recorded as applied", script.Version.Text, script.FileName);
@@ -45,6 +69,12 @@ internal sealed class RunLog(ILogger logger)
 
     public void FoundLegacyHistory(string table, IReadOnlyList<string> versions) =>
         logger.LogInformation(Outcome, "[MIGRATE] Found {Table} from an earlier migration tool (version(s) {Versions}): migrations up to the highest count as applied", table, string.Join(", ", versions));
+
+    public void AdoptedPgdbm() =>
+        logger.LogInformation(Outcome, "[MIGRATE] Adopted pgdbm's schema_migrations: added the columns version, description and kind (nullable), so pgdbm can keep writing to it; its rows count as applied by file name");
+
+    public void FoundFlywayHistory(string table, int count, string version) =>
+        logger.LogInformation(Outcome, "[MIGRATE] Found {Table} (Flyway): {Count} applied version(s), so migrations up to {Version} count as applied and are recorded as baselined. Flyway's checksums are CRC32 and cannot be compared with SHA-256: edits made to those files before the switch are not detected", table, count, version);
 
     public void AllCompleted(int applied, string? from, string? to, long milliseconds) =>
         logger.LogInformation(Outcome, "[MIGRATE] All migrations completed: {Applied} applied in {Milliseconds} ms; database version {From} -> {To}",

@@ -8,6 +8,25 @@ namespace OpenMemory.Build.Migrations.Sql;
 /// </summary>
 internal static partial class SqlScriptSplitter
 {
+    /// <summary>Whether the text is only whitespace and comments (a text the splitter cannot read is not).</summary>
+    public static bool HasNoStatements(string sql)
+    {
+        var scanner = new Scanner(sql, SqlDialect.Postgres);
+        while (scanner.Position < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[scanner.Position]))
+            {
+                scanner.Position++;
+            }
+            else if (!scanner.TrySkipComment())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static IReadOnlyList<SqlStatement> Split(string sql, SqlDialect dialect)
     {
         var statements = new List<SqlStatement>();

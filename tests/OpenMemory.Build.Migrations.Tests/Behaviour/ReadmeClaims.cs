@@ -140,6 +140,68 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void A_flyway_history_is_continued_its_versions_recorded_as_baselined_and_said_once_that_CRC32_is_not_compared()
+    {
+        var database = FlywayDatabase(failedVersion3: false);
+        Workspace.Add("V3__audit.sql", "CREATE TABLE audit (account_id INTEGER REFERENCES accounts (id), note TEXT);");
+
+        var first = Workspace.Run(database.Options());
+
+        Assert.True(first.Succeeded, Workspace.Explain(first));
+        Assert.Equal(1, first.AppliedNowCount);
+        Assert.Single(Workspace.Log.Lines, l => l.StartsWith("[MIGRATE] Found flyway_schema_history (Flyway): 3 applied version(s), so migrations up to 2.1", StringComparison.Ordinal)
+            && l.Contains("CRC32", StringComparison.Ordinal));
+        Assert.Equal(["1 baselined", "2 baselined", "2.1 baselined", "3 applied"],
+            database.History().Select(h => h.Split(' ') is var f ? $"{f[1]} {f[4]}" : ""));
+        Assert.Equal(2, database.Count($"SELECT count(*) FROM {database.Table("accounts")}"));
+
+        var again = Workspace.Run(database.Options());
+        Assert.True(again.Succeeded, Workspace.Explain(again));
+        Assert.Equal(0, again.AppliedNowCount);
+    }
+
+    [Fact]
+    public void A_failed_row_in_a_flyway_history_is_OMB3007_and_nothing_runs()
+    {
+        var database = FlywayDatabase(failedVersion3: true);
+        Workspace.Add("V3__audit.sql", "CREATE TABLE audit (note TEXT);");
+        var schema = database.Schema();
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB3007", error.Code);
+        Assert.Contains("version 3 (V3__audit.sql)", error.Message);
+        Assert.Contains("flyway repair", error.Message);
+        Assert.Equal(schema, database.Schema());
+    }
+
+    /// <summary>A database Flyway migrated: its history table as Flyway creates it, V1 to V2.1 applied, rows in the tables.</summary>
+    private TestDatabase FlywayDatabase(bool failedVersion3)
+    {
+        var database = NewDatabase();
+        Workspace.Add("V1__init.sql", "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+        Workspace.Add("V2__seed.sql", "INSERT INTO accounts VALUES (1, 'ada'), (2, 'grace');");
+        Workspace.Add("V2_1__index.sql", "CREATE INDEX accounts_name ON accounts (name);");
+        var history = database.Table("flyway_schema_history");
+        database.Execute($"""
+            {(database.Provider == "postgres" ? "CREATE SCHEMA IF NOT EXISTS app;" : "")}
+            CREATE TABLE {database.Table("accounts")} (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+            INSERT INTO {database.Table("accounts")} VALUES (1, 'ada'), (2, 'grace');
+            CREATE INDEX accounts_name ON {database.Table("accounts")} (name);
+            CREATE TABLE {history} (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL,
+                type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INTEGER, installed_by VARCHAR(100) NOT NULL,
+                installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INTEGER NOT NULL, success BOOLEAN NOT NULL);
+            INSERT INTO {history} (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES
+                (1, '1', 'init', 'SQL', 'V1__init.sql', -1093862329, 'deploy', 14, TRUE),
+                (2, '2', 'seed', 'SQL', 'V2__seed.sql', 588342034, 'deploy', 3, TRUE),
+                (3, '2.1', 'index', 'SQL', 'V2_1__index.sql', 1725341183, 'deploy', 5, TRUE)
+                {(failedVersion3 ? ", (4, '3', 'audit', 'SQL', 'V3__audit.sql', 77, 'deploy', 2, FALSE)" : "")};
+            """);
+        return database;
+    }
+
+    [Fact]
     public void A_baseline_version_records_earlier_migrations_without_running_them()
     {
         var database = NewDatabase();

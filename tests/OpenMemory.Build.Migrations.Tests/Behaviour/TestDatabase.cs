@@ -34,6 +34,12 @@ public abstract class TestDatabase
     /// <summary>The name of a table as unqualified SQL in a migration reaches it.</summary>
     public abstract string Table(string name);
 
+    /// <summary>Schema and rows of what migrations made, without the history table, for comparing two databases.</summary>
+    public abstract string Content();
+
+    /// <summary>Runs another tool's steps with the provider's own client, as that tool would.</summary>
+    public abstract ProcessResult ApplyReference(IReadOnlyList<ReferenceStep> steps);
+
     internal DeployScript.Written WriteDeployScript(MigrationWorkspace workspace, string folder, string module = "test", string? baseline = null) =>
         DeployScript.Write(FileSystemMigrationSource.FromDirectory(workspace.MigrationsFolder),
             WithBaseline(Options(MigrationMode.Apply, module), baseline), folder);
@@ -91,6 +97,10 @@ public sealed class SqliteTestDatabase(string path) : TestDatabase
     public override ProcessResult RunDeployScript(string folder) => ProcessRunner.Run("sh", [System.IO.Path.Combine(folder, "deploy.sqlite.sh"), Path]);
 
     public override string Table(string name) => name;
+
+    public override string Content() => ForeignFolder.SqliteContent(Path);
+
+    public override ProcessResult ApplyReference(IReadOnlyList<ReferenceStep> steps) => ForeignFolder.ApplyWithSqlite3(Path, steps);
 }
 
 public sealed class PostgresTestDatabase(PostgresServer server, string database, string schema) : TestDatabase
@@ -134,4 +144,8 @@ public sealed class PostgresTestDatabase(PostgresServer server, string database,
     public override ProcessResult RunDeployScript(string folder) => Server.Psql(Database, "-f", System.IO.Path.Combine(folder, "deploy.postgres.sql"));
 
     public override string Table(string name) => $"\"{SchemaName}\".{name}";
+
+    public override string Content() => ForeignFolder.PostgresContent(Server, Database, SchemaName);
+
+    public override ProcessResult ApplyReference(IReadOnlyList<ReferenceStep> steps) => ForeignFolder.ApplyWithPsql(Server, Database, SchemaName, steps);
 }

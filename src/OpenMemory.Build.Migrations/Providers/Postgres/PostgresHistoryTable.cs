@@ -19,6 +19,29 @@ internal sealed class PostgresHistoryTable(string schema) : HistoryTable
 
     protected override string? DefaultFor(HistoryColumn column) => column.Type == HistoryColumnType.Timestamp ? "now()" : column.Default;
 
+    // pgdbm's applied_at is a timestamp without time zone, in the server's time zone.
+    protected override string SelectExpression(HistoryColumn column) =>
+        column.Type == HistoryColumnType.Timestamp ? $"{column.Name}::timestamptz AS {column.Name}" : column.Name;
+
+    /// <summary>
+    /// Extends a pgdbm table with our columns, nullable or with a default, so pgdbm's own insert still works, and a
+    /// unique version per module (NULLs, pgdbm's rows, never collide). Does nothing to a table that has them.
+    /// </summary>
+    public string AdoptPgdbmSql =>
+        $"""
+        DO $omb$
+        BEGIN
+          IF (SELECT count(*) FROM information_schema.columns WHERE table_schema = {SqlLiteral.Quote(Schema)} AND table_name = '{Name}'
+              AND column_name IN ('version', 'description', 'kind')) < 3
+             AND to_regclass({SqlLiteral.Quote(QualifiedName)}) IS NOT NULL THEN
+            ALTER TABLE {QualifiedName} ADD COLUMN IF NOT EXISTS version text, ADD COLUMN IF NOT EXISTS description text,
+              ADD COLUMN IF NOT EXISTS kind text DEFAULT 'applied';
+            CREATE UNIQUE INDEX IF NOT EXISTS {Name}_module_version ON {QualifiedName} (module_name, version);
+          END IF;
+        END
+        $omb$
+        """;
+
     protected override DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     protected override string NowExpression => "now()";

@@ -14,7 +14,7 @@ internal sealed class PostgresScriptDialect(string schema, PostgresHistoryTable 
         IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> migrations, DeployBaseline baseline) =>
         PostgresDeployScript.Render(provider, schema, module, migrations, baseline);
 
-    public override IEnumerable<string> Preamble => [$"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(schema)}", history.CreateSql];
+    public override IEnumerable<string> Preamble => [$"CREATE SCHEMA IF NOT EXISTS {SqlLiteral.Identifier(schema)}", history.AdoptPgdbmSql, history.CreateSql];
 
     public override IEnumerable<string> Setup => PostgresSessionState.ResetFor(schema);
 

@@ -38,10 +38,11 @@ internal sealed partial class PostgresSession(
             return null;
         }
 
-        HistoryShape.Require(_history.QualifiedName, columns);
+        var layout = HistoryShape.Require(_history.QualifiedName, columns, canAdoptPgdbm: true);
+        var missing = layout == HistoryLayout.Pgdbm ? HistoryShape.Missing(columns) : null;
 
         var rows = new List<AppliedMigration>();
-        await using var command = new NpgsqlCommand(_history.SelectSql(module), connection, transaction);
+        await using var command = new NpgsqlCommand(_history.SelectSql(module, missing), connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -71,6 +72,44 @@ internal sealed partial class PostgresSession(
         }
 
         return versions;
+    }
+
+    public override async Task<IReadOnlyList<FlywayRow>?> ReadFlywayHistoryAsync(CancellationToken cancellationToken)
+    {
+        var qualified = $"{QuotedSchema}.{FlywayHistory.TableName}";
+        await using (var exists = new NpgsqlCommand($"SELECT to_regclass({SqlLiteral.Quote(qualified)}) IS NOT NULL", connection))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return null;
+            }
+        }
+
+        await using var command = new NpgsqlCommand(FlywayHistory.SelectSql(qualified), connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<FlywayRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new FlywayRow(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4)));
+        }
+
+        return rows;
+    }
+
+    public override async Task<bool> AdoptHistoryAsync(CancellationToken cancellationToken)
+    {
+        var columns = await HistoryColumnsAsync(null, cancellationToken);
+        if (columns.Count == 0 || HistoryShape.Require(_history.QualifiedName, columns, canAdoptPgdbm: true) != HistoryLayout.Pgdbm)
+        {
+            return false;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey.For("schema", provider.Schema, "")})", transaction, cancellationToken);
+        await ExecuteAsync(_history.AdoptPgdbmSql, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public override async Task PrepareAsync(CancellationToken cancellationToken)

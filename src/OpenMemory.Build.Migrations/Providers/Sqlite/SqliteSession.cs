@@ -20,7 +20,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
             return Task.FromResult<IReadOnlyList<AppliedMigration>?>(null);
         }
 
-        HistoryShape.Require(HistoryTable.Name, columns);
+        HistoryShape.Require(HistoryTable.Name, columns, canAdoptPgdbm: false);
 
         var rows = new List<AppliedMigration>();
         using var command = Command(_history.SelectSql(module));
@@ -53,6 +53,35 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         }
 
         return Task.FromResult<IReadOnlyList<string>?>(versions);
+    }
+
+    public override Task<IReadOnlyList<FlywayRow>?> ReadFlywayHistoryAsync(CancellationToken cancellationToken)
+    {
+        using (var exists = Command($"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{FlywayHistory.TableName}'"))
+        {
+            if (exists.ExecuteScalar() is null)
+            {
+                return Task.FromResult<IReadOnlyList<FlywayRow>?>(null);
+            }
+        }
+
+        using var command = Command(FlywayHistory.SelectSql(FlywayHistory.TableName));
+        using var reader = command.ExecuteReader();
+        var rows = new List<FlywayRow>();
+        while (reader.Read())
+        {
+            // SQLite keeps Flyway's BOOLEAN as 0/1 (or the text 'true'/'false' when written by hand).
+            var success = reader.GetValue(4) switch
+            {
+                long number => number != 0,
+                string text => text.Equals("true", StringComparison.OrdinalIgnoreCase) || text == "1",
+                var other => Convert.ToBoolean(other, CultureInfo.InvariantCulture),
+            };
+            rows.Add(new FlywayRow(reader.GetInt32(0), reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture),
+                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), success));
+        }
+
+        return Task.FromResult<IReadOnlyList<FlywayRow>?>(rows);
     }
 
     public override Task PrepareAsync(CancellationToken cancellationToken)
@@ -210,7 +239,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 
     private bool IsRecorded(HistoryEntry entry)
     {
-        using var command = Command(_history.SelectOneSql(entry.Module, entry.Version));
+        using var command = Command(_history.SelectOneSql(entry));
         return command.ExecuteScalar() is not null;
     }
 

@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace OpenMemory.Build.Migrations.Discovery;
+
+/// <summary>
+/// dbmate's single-file layout: <c>-- migrate:up</c> and <c>-- migrate:down</c> sections. The up section is the
+/// migration; the rest of the file is blanked line by line, so statements keep their line numbers.
+/// </summary>
+internal static partial class DbmateSections
+{
+    public sealed record UpSection(string Text, bool NoTransaction, bool HasDown);
+
+    public static UpSection? TryFind(string text)
+    {
+        var markers = Marker().Matches(text);
+        if (markers.Count == 0 || !markers.Any(m => m.Groups["kind"].Value.Equals("up", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var lines = text.Split('\n');
+        var inUp = false;
+        var noTransaction = false;
+        var hasDown = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var marker = Marker().Match(lines[i]);
+            if (marker.Success)
+            {
+                inUp = marker.Groups["kind"].Value.Equals("up", StringComparison.OrdinalIgnoreCase);
+                hasDown |= !inUp;
+                noTransaction |= inUp && TransactionFalse().IsMatch(marker.Groups["options"].Value);
+                lines[i] = "";
+                continue;
+            }
+
+            if (!inUp)
+            {
+                lines[i] = "";
+            }
+        }
+
+        return new UpSection(string.Join('\n', lines), noTransaction, hasDown);
+    }
+
+    [GeneratedRegex(@"^--\s*migrate:(?<kind>up|down)\b(?<options>[^\n]*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex Marker();
+
+    [GeneratedRegex(@"\btransaction\s*:\s*false\b", RegexOptions.IgnoreCase)]
+    private static partial Regex TransactionFalse();
+}
