@@ -38,6 +38,25 @@ public sealed class EvaluationTests
     }
 
     [Theory]
+    [InlineData(new[] { "migrations" }, "migrations")]
+    [InlineData(new[] { "db/migrations" }, "db/migrations")]
+    [InlineData(new[] { "Migrations", "migrations" }, "Migrations")]
+    [InlineData(new string[0], "Migrations")]
+    public void The_migration_folder_is_found_where_other_tools_keep_it(string[] folders, string expected)
+    {
+        using var project = new ConsumerProject("Db");
+        foreach (var folder in folders)
+        {
+            File.WriteAllText(Directory.CreateDirectory(project.Combine(folder.Split('/'))).FullName + "/001_a.up.sql", "SELECT 1;");
+        }
+
+        var evaluated = Evaluate(project);
+
+        Assert.Equal(expected, evaluated.GetPropertyValue("MigrationFolder"));
+        Assert.Equal(folders.Length == 0 ? 0 : 1, evaluated.GetItems("Migration").Count);
+    }
+
+    [Theory]
     [InlineData("MigrationsEnabled", "false", "MigrationEnabled", "false")]
     [InlineData("MigrationLockTimeout", "5", "MigrationRunLockTimeout", "5")]
     [InlineData("MigrationsUseLockFile", "false", "MigrationUseLockFile", "false")]

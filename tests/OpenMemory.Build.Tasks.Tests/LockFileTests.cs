@@ -31,6 +31,24 @@ public sealed class LockFileTests : IDisposable
     }
 
     [Fact]
+    public void A_pop_folder_validates_on_a_plain_build_and_its_lock_file_leaves_out_other_databases_files()
+    {
+        var folder = OpenMemory.Build.Testing.ForeignFolder.Pop(40);
+        folder.WriteTo(_project.Combine("Migrations"));
+
+        var outcome = _project.Build("Build", NoDatabase);
+
+        Assert.True(outcome.Succeeded, outcome.Log);
+        Assert.Empty(outcome.Warnings);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(LockFile));
+        var locked = json.RootElement.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("file").GetString()!).Order(StringComparer.Ordinal);
+        var expected = folder.Files.Select(f => f.Name).Where(n => !n.Contains(".mysql.", StringComparison.Ordinal) && !n.Contains(".cockroach.", StringComparison.Ordinal));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), locked);
+        Assert.Contains(locked, n => n.EndsWith(".down.sql", StringComparison.Ordinal));
+        Assert.True(BuildLocked().Succeeded);
+    }
+
+    [Fact]
     public void Locked_mode_fails_on_a_one_byte_change_with_no_database_configured()
     {
         var file = _project.AddMigration("001_init.sql", "CREATE TABLE a (id int);");

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using OpenMemory.Build.Migrations.Tests.Behaviour;
 using OpenMemory.Build.Migrations.Tests.Infrastructure;
 using OpenMemory.Build.Testing;
@@ -13,20 +11,6 @@ namespace OpenMemory.Build.Migrations.Tests.Adoption;
 [Collection(PostgresCollection.Name)]
 public sealed class PgdbmAdoptionTests(PostgresFixture fixture) : IDisposable
 {
-    // pgdbm's own DDL, verbatim.
-    private const string PgdbmTable = """
-        CREATE TABLE IF NOT EXISTS llmemory.schema_migrations (
-            id SERIAL PRIMARY KEY,
-            filename VARCHAR(255) NOT NULL,
-            checksum VARCHAR(64) NOT NULL,
-            module_name VARCHAR(100),
-            applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-            applied_by VARCHAR(100) DEFAULT CURRENT_USER,
-            execution_time_ms INTEGER,
-            UNIQUE(filename, module_name)
-        );
-        """;
-
     private static readonly (string Name, string Sql)[] Applied =
     [
         ("001_initial_schema.sql", "CREATE TABLE memories (id uuid PRIMARY KEY, owner_id text NOT NULL, content text NOT NULL);\nCREATE INDEX memories_owner ON memories (owner_id);"),
@@ -127,7 +111,7 @@ public sealed class PgdbmAdoptionTests(PostgresFixture fixture) : IDisposable
     private PostgresTestDatabase PgdbmDatabase()
     {
         var database = new PostgresTestDatabase(_server, _server.CreateDatabase(), "llmemory");
-        database.Execute("CREATE SCHEMA llmemory;\n" + PgdbmTable);
+        database.Execute("CREATE SCHEMA llmemory;\n" + PgdbmHistory.CreateTable("llmemory"));
         foreach (var (name, sql) in Applied)
         {
             _workspace.Add(name, sql);
@@ -140,10 +124,9 @@ public sealed class PgdbmAdoptionTests(PostgresFixture fixture) : IDisposable
     }
 
     private static void InsertAsPgdbm(PostgresTestDatabase database, string fileName, string module, string checksum) =>
-        database.Execute($"INSERT INTO llmemory.schema_migrations (filename, checksum, module_name, execution_time_ms) VALUES ('{fileName}', '{checksum}', '{module}', 12);");
+        database.Execute(PgdbmHistory.Insert("llmemory", fileName, module, checksum));
 
-    // pgdbm: hashlib.sha256(content.encode()).hexdigest() of the file.
-    private static string Sha256(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+    private static string Sha256(string content) => PgdbmHistory.Checksum(content);
 
     public void Dispose() => _workspace.Dispose();
 }
