@@ -14,6 +14,10 @@ public class VersionTests
     [InlineData("1.2.0_tenants.postgres.sql", "1.2.0", "Tenants", "postgres")]
     [InlineData("007.sql", "007", "", null)]
     [InlineData("3-add-things.SQL", "3", "Add-things", null)]
+    [InlineData("20150100000001000000_networks.postgres.up.sql", "20150100000001000000", "Networks", "postgres")]
+    [InlineData("20150100000001000000_networks.down.sql", "20150100000001000000", "Networks", null)]
+    [InlineData("20190101000000000008_index.postgres.autocommit.up.sql", "20190101000000000008", "Index", "postgres")]
+    [InlineData("20160808213308_create_users.sqlite3.up.sql", "20160808213308", "Create users", "sqlite3")]
     public void File_names_give_version_description_and_provider(string fileName, string version, string description, string? provider)
     {
         var name = MigrationFileName.TryParse(fileName);
@@ -29,6 +33,7 @@ public class VersionTests
     [InlineData("1.2.0_x.txt")]
     [InlineData("1..2_x.sql")]
     [InlineData("_1_x.sql")]
+    [InlineData("1_x.postgres.sqlite.up.sql")]
     public void Names_without_a_version_are_refused(string fileName) => Assert.Null(MigrationFileName.TryParse(fileName));
 
     [Theory]
@@ -38,6 +43,7 @@ public class VersionTests
     [InlineData("1.2", "1.2.1")]
     [InlineData("2", "10.0")]
     [InlineData("20250101120000", "20250101120001")]
+    [InlineData("20150101120000", "20150100000001000000")]
     [InlineData("99999999999999999999999", "100000000000000000000000")]
     public void Versions_order_numerically_by_segment(string lower, string higher)
     {
