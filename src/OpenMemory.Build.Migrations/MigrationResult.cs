@@ -18,6 +18,12 @@ public enum MigrationState
     Missing,
     OutOfOrder,
     Failed,
+
+    /// <summary>A repeatable migration whose file changed since its last run: it runs again. (Added last: values are kept.)</summary>
+    RepeatableChanged,
+
+    /// <summary>Rolled back by this run: its down script ran and its history row is gone.</summary>
+    RolledBack,
 }
 
 /// <summary>One migration's state after a run.</summary>

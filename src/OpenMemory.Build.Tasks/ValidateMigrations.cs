@@ -34,9 +34,9 @@ public sealed class ValidateMigrations : MSBuildTask
             return MSBuildMigrations.Report(Log, [Errors.UnknownProvider(Provider)]);
         }
 
-        var (scripts, diagnostics) = MigrationCatalog.Load(source, provider);
-        var problems = diagnostics.ToList();
-        problems.AddRange(OpenMemory.Build.Migrations.Runner.MigrationPreparer.CheckStatements(scripts, provider));
+        var catalog = MigrationCatalog.LoadWithNotes(source, provider);
+        var problems = catalog.Diagnostics.ToList();
+        problems.AddRange(OpenMemory.Build.Migrations.Runner.MigrationPreparer.CheckStatements(catalog.Scripts.Concat(catalog.Repeatables), provider));
         if (!string.IsNullOrWhiteSpace(LockFile))
         {
             problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, LockedMode));

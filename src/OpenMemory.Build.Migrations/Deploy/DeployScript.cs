@@ -33,8 +33,10 @@ internal static class DeployScript
             return new Written("", [e.Diagnostic]);
         }
 
-        var (scripts, diagnostics) = MigrationCatalog.Load(source, provider.Name);
-        var (prepared, prepareDiagnostics) = MigrationPreparer.Prepare(scripts, provider);
+        var catalog = MigrationCatalog.LoadWithNotes(source, provider.Name);
+        var diagnostics = catalog.Diagnostics;
+        // Repeatables come after every versioned migration, each guarded by its checksum.
+        var (prepared, prepareDiagnostics) = MigrationPreparer.Prepare(catalog.Scripts.Concat(catalog.Repeatables), provider);
         var all = diagnostics.Concat(prepareDiagnostics).ToList();
         if (all.Any(d => d.IsError))
         {
@@ -49,7 +51,7 @@ internal static class DeployScript
 
         var entries = prepared.Select(m => (m, Entry(options.Module, m.Script, AppliedMigration.KindApplied, null))).ToList();
         var baseline = new DeployBaseline(baselineVersion, legacyTable,
-            [.. prepared.Select(m => (m.Script.Version, Entry(options.Module, m.Script, AppliedMigration.KindBaselined, 0)))]);
+            [.. prepared.Where(m => !m.Script.IsRepeatable).Select(m => (m.Script.Version, Entry(options.Module, m.Script, AppliedMigration.KindBaselined, 0)))]);
         var files = provider.Script.DeployScript(provider, options.Module, entries, baseline);
         var path = Path.Combine(outputFolder, files[0].Path);
         try

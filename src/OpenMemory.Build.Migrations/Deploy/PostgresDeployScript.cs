@@ -30,7 +30,7 @@ internal static class PostgresDeployScript
         foreach (var (migration, entry) in migrations)
         {
             sql.Append('\n');
-            sql.Append("SELECT NOT EXISTS (").Append(history.SelectOneSql(entry)).Append(") AS omb_pending \\gset\n");
+            sql.Append("SELECT NOT EXISTS (").Append(history.DoneSql(entry)).Append(") AS omb_pending \\gset\n");
             sql.Append("\\if :omb_pending\n");
             // psql reads a skipped \if branch line by line, and takes a COPY's "\." there for a command: the rows go in
             // a file of their own, included (\ir, relative to this script) only when the branch runs.

@@ -39,8 +39,8 @@ internal static class SqliteDeployScript
         sh.Append("OMB_EOF\n");
         // Module and versions are plain (validated), so they can stand inside the shell's double quotes.
         sh.Append("count() { sqlite3 \"$DB\" \"$1\"; }\n");
-        sh.Append("pending() { [ \"$(count \"SELECT count(*) FROM ").Append(history.QualifiedName)
-            .Append(" WHERE module_name = '").Append(module).Append("' AND version = '$1'\")\" = \"0\" ]; }\n");
+        // pending reads the migration's "already done" query from standard input: it prints a row when done.
+        sh.Append("pending() { [ -z \"$(sqlite3 \"$DB\")\" ]; }\n");
         if (baseline.IsNeeded)
         {
             AppendBaseline(sh, provider, module, baseline);
@@ -50,8 +50,8 @@ internal static class SqliteDeployScript
         {
             var script = migration.Script;
             sh.Append("\n# Migration ").Append(script.Title.ReplaceLineEndings(" ")).Append(" (").Append(script.FileName).Append(")\n");
-            sh.Append("if pending '").Append(entry.Version).Append("'; then\n");
-            sh.Append("  echo \"Running migration: ").Append(script.Version.Text).Append("\"\n");
+            sh.Append("if pending <<'OMB_EOF'\n").Append(history.DoneSql(entry)).Append(";\nOMB_EOF\nthen\n");
+            sh.Append("  echo \"Running migration: ").Append(script.Id).Append("\"\n");
             var block = new StringBuilder();
             MigrationSqlBlock.Append(block, provider, migration, entry, ScratchFile);
             Literal(sh, "  run_sql", block.ToString());

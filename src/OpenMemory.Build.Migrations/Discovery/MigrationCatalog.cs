@@ -28,11 +28,12 @@ internal static class MigrationCatalog
     {
         var diagnostics = new List<MigrationDiagnostic>();
         var groups = new Dictionary<MigrationVersion, VersionGroup>();
+        var repeatables = new Dictionary<string, VersionGroup>(StringComparer.Ordinal);
         var downs = new Dictionary<MigrationVersion, List<(MigrationSourceFile File, string? Variant)>>();
         var otherDatabases = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in source.GetFiles())
         {
-            var name = MigrationFileName.TryParse(file.FileName);
+            var name = ParseName(file);
             if (name is null)
             {
                 diagnostics.Add(Errors.NoVersionInFileName(file.DisplayPath));
@@ -62,7 +63,15 @@ internal static class MigrationCatalog
                 continue;
             }
 
-            if (!groups.TryGetValue(name.Version, out var group))
+            VersionGroup? group;
+            if (name.RepeatableName is { } repeatable)
+            {
+                if (!repeatables.TryGetValue(repeatable, out group))
+                {
+                    repeatables[repeatable] = group = new VersionGroup();
+                }
+            }
+            else if (!groups.TryGetValue(name.Version, out group))
             {
                 groups[name.Version] = group = new VersionGroup();
             }
@@ -93,7 +102,25 @@ internal static class MigrationCatalog
                 var script = Read(chosen.Value.File, chosen.Value.Name);
                 var down = downs.GetValueOrDefault(version)?.OrderBy(d => d.Variant == provider ? 0 : d.Variant is null ? 1 : 2)
                     .FirstOrDefault(d => d.Variant is null || d.Variant == provider).File;
-                scripts.Add(down is null ? script : script with { DownFile = down.DisplayPath });
+                scripts.Add(down is null ? script : script with { DownFile = down });
+            }
+            catch (MigrationException e)
+            {
+                diagnostics.Add(e.Diagnostic);
+            }
+        }
+
+        var repeatableScripts = new List<MigrationScript>();
+        foreach (var (name, group) in repeatables.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            if (group.For(provider) is not { } chosen)
+            {
+                continue;
+            }
+
+            try
+            {
+                repeatableScripts.Add(Read(chosen.File, chosen.Name));
             }
             catch (MigrationException e)
             {
@@ -102,7 +129,17 @@ internal static class MigrationCatalog
         }
 
         return new CatalogResult(scripts, diagnostics, otherDatabases, otherProviderOnly,
-            scripts.Count(s => s.Placeholder), scripts.Count(s => s.DownFile is not null));
+            scripts.Count(s => s.Placeholder), scripts.Count(s => s.DownFile is not null)) { Repeatables = repeatableScripts };
+    }
+
+    /// <summary>What a file's name (and, for repeatables, its folder) says it is; null when it is not a migration.</summary>
+    public static MigrationFileName? ParseName(MigrationSourceFile file)
+    {
+        var inRepeatableFolder = Path.GetFileName(Path.GetDirectoryName(file.DisplayPath)) is { } folder
+            && (folder.Equals("repeatables", StringComparison.OrdinalIgnoreCase) || folder.Equals("repeatable", StringComparison.OrdinalIgnoreCase));
+        return inRepeatableFolder || file.FileName.StartsWith(MigrationFileName.RepeatablePrefix, StringComparison.OrdinalIgnoreCase)
+            ? MigrationFileName.TryParseRepeatable(file.FileName, inRepeatableFolder)
+            : MigrationFileName.TryParse(file.FileName);
     }
 
     /// <summary>Reads one file strictly as UTF-8 and computes its checksum, once per file object of a source.</summary>
@@ -157,6 +194,8 @@ internal static class MigrationCatalog
         {
             Placeholder = placeholder,
             HasDownSection = dbmate is { HasDown: true },
+            RepeatableName = name.RepeatableName,
+            Source = file,
         };
     }
 
@@ -178,7 +217,7 @@ internal static class MigrationCatalog
             {
                 if (_neutral is { } neutral)
                 {
-                    diagnostics.Add(Errors.DuplicateVersion(file.DisplayPath, name.Version.Text, neutral.File.DisplayPath));
+                    diagnostics.Add(Errors.DuplicateVersion(file.DisplayPath, name.Id, neutral.File.DisplayPath));
                     return;
                 }
 
@@ -191,7 +230,7 @@ internal static class MigrationCatalog
                 var sameDescription = existing.Name.Description == name.Description;
                 diagnostics.Add(sameDescription
                     ? Errors.AmbiguousVariant(file.DisplayPath, existing.File.DisplayPath)
-                    : Errors.DuplicateVersion(file.DisplayPath, name.Version.Text, existing.File.DisplayPath));
+                    : Errors.DuplicateVersion(file.DisplayPath, name.Id, existing.File.DisplayPath));
                 return;
             }
 
@@ -214,4 +253,8 @@ internal sealed record CatalogResult(
     IReadOnlyDictionary<string, int> OtherDatabaseFiles,
     int OtherProviderOnlyVersions,
     int Placeholders,
-    int DownFiles);
+    int DownFiles)
+{
+    /// <summary>The repeatable migrations of this provider, in name order.</summary>
+    public IReadOnlyList<MigrationScript> Repeatables { get; init; } = [];
+}

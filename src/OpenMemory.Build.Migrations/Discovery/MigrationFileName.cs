@@ -20,9 +20,36 @@ internal enum MigrationDirection
 /// <c>..._name.postgres.autocommit.up.sql</c>.
 /// </summary>
 internal sealed partial record MigrationFileName(MigrationVersion Version, string Description, string? ProviderTag,
-    MigrationDirection Direction = MigrationDirection.Plain, bool Autocommit = false)
+    MigrationDirection Direction = MigrationDirection.Plain, bool Autocommit = false, string? RepeatableName = null)
 {
     private const string AutocommitTag = "autocommit";
+
+    /// <summary>A repeatable's version in the history table: <c>R__views</c> for <c>R__views.sql</c>.</summary>
+    public string Id => RepeatableName is null ? Version.Text : RepeatablePrefix + RepeatableName;
+
+    public const string RepeatablePrefix = "R__";
+
+    /// <summary>
+    /// A repeatable migration (Flyway's <c>R__name.sql</c>, optionally with a provider tag), or, in a folder named
+    /// <c>Repeatables</c>, any <c>name.sql</c>. It has no version: it runs again whenever its checksum changes.
+    /// </summary>
+    public static MigrationFileName? TryParseRepeatable(string fileName, bool inRepeatableFolder)
+    {
+        var match = RepeatablePattern().Match(fileName);
+        if (!match.Success || (!inRepeatableFolder && !match.Groups["prefix"].Success))
+        {
+            return null;
+        }
+
+        var tags = match.Groups["tags"].Value.Split('.', StringSplitOptions.RemoveEmptyEntries).Select(t => t.ToLowerInvariant()).ToList();
+        if (tags.Count > 1)
+        {
+            return null;
+        }
+
+        var name = match.Groups["name"].Value;
+        return new MigrationFileName(MigrationVersion.Parse("0"), Describe(name), tags.SingleOrDefault(), RepeatableName: name);
+    }
 
     /// <summary>An up or down file: a convention in which an empty up file is a placeholder, not a mistake.</summary>
     public bool IsPaired => Direction != MigrationDirection.Plain;
@@ -66,6 +93,9 @@ internal sealed partial record MigrationFileName(MigrationVersion Version, strin
         var words = name.Replace("__", " ").Replace('_', ' ').Trim();
         return words.Length == 0 ? "" : char.ToUpper(words[0], CultureInfo.InvariantCulture) + words[1..];
     }
+
+    [GeneratedRegex(@"^(?<prefix>[Rr]__)?(?<name>[^.]+)(?<tags>(?:\.[A-Za-z][A-Za-z0-9]*)?)\.sql$", RegexOptions.IgnoreCase)]
+    private static partial Regex RepeatablePattern();
 
     [GeneratedRegex(@"^[Vv](?<version>\d+(?:[._]\d+)*)__(?<name>[^.]*)(?<tags>(?:\.[A-Za-z][A-Za-z0-9]*)*)\.sql$", RegexOptions.IgnoreCase)]
     private static partial Regex FlywayPattern();

@@ -17,12 +17,23 @@ internal sealed record MigrationScript(
     /// <summary>An empty or comment-only up file of another tool's convention: recorded, nothing runs.</summary>
     public bool Placeholder { get; init; }
 
-    /// <summary>The paired <c>.down.sql</c> file, if the folder has one. Listed, never run by Apply.</summary>
-    public string? DownFile { get; init; }
+    /// <summary>The paired <c>.down.sql</c> file, if the folder has one. Run only by a rollback.</summary>
+    public MigrationSourceFile? DownFile { get; init; }
+
+    /// <summary>The file the script was read from.</summary>
+    public MigrationSourceFile? Source { get; init; }
+
+    /// <summary>Set for a repeatable migration (<c>R__name.sql</c>): it runs again whenever its checksum changes.</summary>
+    public string? RepeatableName { get; init; }
+
+    public bool IsRepeatable => RepeatableName is not null;
+
+    /// <summary>The migration's version in the history table and in messages: "1.2.0", or "R__views" for a repeatable.</summary>
+    public string Id => RepeatableName is null ? Version.Text : MigrationFileName.RepeatablePrefix + RepeatableName;
 
     /// <summary>A dbmate file: its checksum covers the <c>-- migrate:down</c> section too.</summary>
     public bool HasDownSection { get; init; }
 
     /// <summary>"1.2.0 - Multi-user tenant support", or just the version when the name has no description.</summary>
-    public string Title => Description.Length == 0 ? Version.Text : $"{Version.Text} - {Description}";
+    public string Title => Description.Length == 0 ? Id : $"{Id} - {Description}";
 }

@@ -16,6 +16,7 @@ internal sealed record AppliedMigration(
 {
     public const string KindApplied = "applied";
     public const string KindBaselined = "baselined";
+    public const string KindRepeatable = "repeatable";
 
     /// <summary>The parsed version; a row written by another tool with a non-numeric version gets none.</summary>
     public MigrationVersion? ParsedVersion => MigrationVersion.TryParse(Version, out var v) ? v : null;

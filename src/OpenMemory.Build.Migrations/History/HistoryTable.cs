@@ -66,9 +66,34 @@ internal abstract class HistoryTable
     public string SelectSql(string module, IReadOnlyCollection<string>? missing = null) =>
         $"SELECT {string.Join(", ", Columns.Select(c => missing?.Contains(c.Name) == true ? $"NULL AS {c.Name}" : SelectExpression(c)))} FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(module)}";
 
-    /// <summary>Whether the migration is recorded: by version, or by file name for rows another tool wrote without one.</summary>
-    public string SelectOneSql(HistoryEntry entry) =>
-        $"SELECT 1 FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(entry.Module)} AND (version = {SqlLiteral.Quote(entry.Version)} OR filename = {SqlLiteral.Quote(entry.FileName)})";
+    /// <summary>
+    /// One row when the entry's change is already in place: a versioned migration recorded (by version, or by file
+    /// name for rows another tool wrote without one), a repeatable recorded with this checksum, a rolled-back
+    /// migration no longer recorded. Apply checks it under its lock; the deploy scripts guard each block with it.
+    /// </summary>
+    public string DoneSql(HistoryEntry entry)
+    {
+        var module = $"module_name = {SqlLiteral.Quote(entry.Module)}";
+        var version = $"version = {SqlLiteral.Quote(entry.Version)}";
+        return entry.Change switch
+        {
+            HistoryChange.Replace => $"SELECT 1 FROM {QualifiedName} WHERE {module} AND {version} AND checksum = {SqlLiteral.Quote(entry.Checksum)}",
+            HistoryChange.Delete => $"SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM {QualifiedName} WHERE {module} AND {version})",
+            _ => $"SELECT 1 FROM {QualifiedName} WHERE {module} AND ({version} OR filename = {SqlLiteral.Quote(entry.FileName)})",
+        };
+    }
+
+    /// <summary>The statements that make the entry's change, run after the migration's own statements.</summary>
+    public IReadOnlyList<string> WriteSql(HistoryEntry entry)
+    {
+        var delete = $"DELETE FROM {QualifiedName} WHERE module_name = {SqlLiteral.Quote(entry.Module)} AND version = {SqlLiteral.Quote(entry.Version)}";
+        return entry.Change switch
+        {
+            HistoryChange.Replace => [delete, InsertSql(entry)],
+            HistoryChange.Delete => [delete],
+            _ => [InsertSql(entry)],
+        };
+    }
 
     protected virtual string SelectExpression(HistoryColumn column) => column.Name;
 

@@ -25,7 +25,7 @@ internal static class MigrationLockFile
         var entries = new List<(MigrationVersion Version, LockedMigration Entry)>();
         foreach (var file in source.GetFiles())
         {
-            if (MigrationFileName.TryParse(file.FileName) is not { } name
+            if (MigrationCatalog.ParseName(file) is not { } name
                 || (name.ProviderTag is { } tag && ProviderTags.Normalize(tag) is null))
             {
                 continue;
@@ -34,7 +34,7 @@ internal static class MigrationLockFile
             try
             {
                 var script = MigrationCatalog.Read(file, name);
-                entries.Add((name.Version, new LockedMigration(name.Version.Text, file.FileName, script.Checksum)));
+                entries.Add((name.Version, new LockedMigration(name.Id, file.FileName, script.Checksum)));
             }
             catch (MigrationException)
             {

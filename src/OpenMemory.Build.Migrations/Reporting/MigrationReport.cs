@@ -104,6 +104,8 @@ internal static class MigrationReport
         MigrationState.Modified => "modified",
         MigrationState.Missing => "missing",
         MigrationState.OutOfOrder => "out-of-order",
+        MigrationState.RepeatableChanged => "repeatable changed",
+        MigrationState.RolledBack => "rolled back",
         _ => "failed",
     };
 }

@@ -22,7 +22,8 @@ internal sealed class MigrationPlan
         IReadOnlyList<MigrationScript> scripts,
         IReadOnlyList<AppliedMigration> history,
         MigrationOptions options,
-        MigrationVersion? baseline)
+        MigrationVersion? baseline,
+        IReadOnlyList<MigrationScript>? repeatables = null)
     {
         var applied = new Dictionary<string, AppliedMigration>();
         foreach (var row in history)
@@ -49,7 +50,7 @@ internal sealed class MigrationPlan
             if (history.Count == 0 && baseline is not null && script.Version <= baseline)
             {
                 toBaseline.Add(script);
-                records.Add((script.Version, new MigrationRecord(script.Version.Text, script.FileName, script.Checksum,
+                records.Add((script.Version, new MigrationRecord(script.Id, script.FileName, script.Checksum,
                     MigrationState.Baselined, null, null, script.Description)));
                 continue;
             }
@@ -57,28 +58,59 @@ internal sealed class MigrationPlan
             var outOfOrder = highest is not null && script.Version < highest;
             if (outOfOrder && !options.AllowOutOfOrder)
             {
-                problems.Add(Errors.OutOfOrder(script.Path, script.Version.Text, highest!.Text));
+                problems.Add(Errors.OutOfOrder(script.Path, script.Id, highest!.Text));
             }
             else if (options.FailOnPending && options.Mode == MigrationMode.Verify)
             {
-                problems.Add(Errors.PendingNotAllowed(script.Path, script.Version.Text));
+                problems.Add(Errors.PendingNotAllowed(script.Path, script.Id));
             }
 
             pending.Add(script);
-            records.Add((script.Version, new MigrationRecord(script.Version.Text, script.FileName, script.Checksum,
+            records.Add((script.Version, new MigrationRecord(script.Id, script.FileName, script.Checksum,
                 outOfOrder ? MigrationState.OutOfOrder : MigrationState.Pending, null, null, script.Description)));
+        }
+
+        // Repeatables run after every versioned migration, in name order, whenever their checksum differs from their
+        // last run: a changed repeatable is pending, never OMB3001.
+        var repeatableRecords = new List<MigrationRecord>();
+        foreach (var script in repeatables ?? [])
+        {
+            seen.Add(script.Id);
+            var last = applied.GetValueOrDefault(script.Id);
+            if (last is not null && string.Equals(last.Checksum, script.Checksum, StringComparison.OrdinalIgnoreCase))
+            {
+                repeatableRecords.Add(new MigrationRecord(script.Id, script.FileName, script.Checksum, MigrationState.Applied, last.AppliedAt,
+                    last.ExecutionTimeMs, script.Description, last.Checksum));
+                continue;
+            }
+
+            if (options.FailOnPending && options.Mode == MigrationMode.Verify)
+            {
+                problems.Add(Errors.PendingNotAllowed(script.Path, script.Id));
+            }
+
+            pending.Add(script);
+            repeatableRecords.Add(new MigrationRecord(script.Id, script.FileName, script.Checksum,
+                last is null ? MigrationState.Pending : MigrationState.RepeatableChanged, last?.AppliedAt, last?.ExecutionTimeMs, script.Description, last?.Checksum));
         }
 
         foreach (var row in history.Where(r => !seen.Contains(r.ParsedVersion?.Key ?? r.Version)))
         {
+            var record = new MigrationRecord(row.Version, row.FileName, null, MigrationState.Missing, row.AppliedAt, row.ExecutionTimeMs, row.Description, row.Checksum);
+            if (row.Kind == AppliedMigration.KindRepeatable)
+            {
+                // A repeatable whose file is gone (a view dropped later, say) is history, not an error.
+                repeatableRecords.Add(record);
+                continue;
+            }
+
             problems.Add(Errors.AppliedMigrationMissing(options.Module, row.Version, row.FileName));
-            records.Add((row.ParsedVersion, new MigrationRecord(row.Version, row.FileName, null, MigrationState.Missing,
-                row.AppliedAt, row.ExecutionTimeMs, row.Description, row.Checksum)));
+            records.Add((row.ParsedVersion, record));
         }
 
         return new MigrationPlan
         {
-            Records = [.. records.OrderBy(r => r.Version).Select(r => r.Record)],
+            Records = [.. records.OrderBy(r => r.Version).Select(r => r.Record), .. repeatableRecords],
             Pending = pending,
             ToBaseline = toBaseline,
             Problems = problems,
@@ -90,18 +122,18 @@ internal sealed class MigrationPlan
     {
         if (!string.Equals(row.Checksum, script.Checksum, StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add(Errors.ModifiedAfterApplied(script.Path, script.Version.Text, row.Checksum, script.Checksum, script.HasDownSection));
-            return new MigrationRecord(script.Version.Text, script.FileName, script.Checksum, MigrationState.Modified,
+            problems.Add(Errors.ModifiedAfterApplied(script.Path, script.Id, row.Checksum, script.Checksum, script.HasDownSection));
+            return new MigrationRecord(script.Id, script.FileName, script.Checksum, MigrationState.Modified,
                 row.AppliedAt, row.ExecutionTimeMs, script.Description, row.Checksum);
         }
 
         if (!string.Equals(row.FileName, script.FileName, StringComparison.Ordinal))
         {
-            problems.Add(Errors.RenamedAppliedMigration(script.Path, script.Version.Text, row.FileName));
+            problems.Add(Errors.RenamedAppliedMigration(script.Path, script.Id, row.FileName));
         }
 
         var state = row.Kind == AppliedMigration.KindBaselined ? MigrationState.Baselined : MigrationState.Applied;
-        return new MigrationRecord(script.Version.Text, script.FileName, script.Checksum, state, row.AppliedAt,
+        return new MigrationRecord(script.Id, script.FileName, script.Checksum, state, row.AppliedAt,
             row.ExecutionTimeMs, script.Description, row.Checksum);
     }
 }

@@ -65,7 +65,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             return;
         }
 
-        if (scripts.Count == 0)
+        if (scripts.Count == 0 && catalog.Repeatables.Count == 0)
         {
             _diagnostics.Add(Errors.NoMigrations(source.Description));
         }
@@ -87,7 +87,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
         var history = session is null ? null : await session.ReadHistoryAsync(options.Module, cancellationToken);
         var adopted = history is { Count: > 0 } ? null : await ReadLegacyVersionAsync(session, flyway, cancellationToken);
-        var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted));
+        var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted), catalog.Repeatables);
         _records = [.. plan.Records];
         _startVersion = plan.CurrentVersion;
         log.CurrentVersion(plan.CurrentVersion ?? (adopted is null ? null : $"{adopted.Text} (recorded by an earlier tool)"));
@@ -222,10 +222,10 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             {
                 var (line, column) = migration.Locate(e.StatementIndex, e.PositionInStatement);
                 _diagnostics.Add(e.PermissionDenied
-                    ? Errors.PermissionDenied(script.Path, line, column, script.Version.Text, e.DatabaseMessage, PermissionHint(e))
+                    ? Errors.PermissionDenied(script.Path, line, column, script.Id, e.DatabaseMessage, PermissionHint(e))
                     : script.NoTransaction
-                        ? Errors.NoTransactionMigrationFailed(script.Path, line, column, script.Version.Text, e.StatementIndex, migration.Statements.Count, e.DatabaseMessage)
-                        : Errors.MigrationFailed(script.Path, line, column, script.Version.Text, e.DatabaseMessage));
+                        ? Errors.NoTransactionMigrationFailed(script.Path, line, column, script.Id, e.StatementIndex, migration.Statements.Count, e.DatabaseMessage)
+                        : Errors.MigrationFailed(script.Path, line, column, script.Id, e.DatabaseMessage));
                 SetState(script, MigrationState.Failed, null);
                 return;
             }
@@ -249,7 +249,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         }
 
         await GrantAppRoleAsync(session, cancellationToken);
-        log.AllCompleted(appliedNow, startVersion, prepared[^1].Script.Version.Text, run.ElapsedMilliseconds);
+        log.AllCompleted(appliedNow, startVersion, prepared.LastOrDefault(m => !m.Script.IsRepeatable)?.Script.Id ?? startVersion, run.ElapsedMilliseconds);
     }
 
     private async Task BeatAsync(DatabaseSession session, PreparedMigration migration, TimeSpan elapsed, CancellationToken cancellationToken)
@@ -309,7 +309,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
 
     private void SetState(MigrationScript script, MigrationState state, long? milliseconds)
     {
-        var index = _records.FindIndex(r => r.Version == script.Version.Text && r.FileName == script.FileName);
+        var index = _records.FindIndex(r => r.Version == script.Id && r.FileName == script.FileName);
         if (index >= 0)
         {
             _records[index] = _records[index] with

@@ -24,14 +24,14 @@ internal sealed class RunLog(ILogger logger)
     public void Running(MigrationScript script) => logger.LogInformation(Step, "[MIGRATE] Running migration: {Title}", script.Title);
 
     public void StatementDone(MigrationScript script, int line, TimeSpan took) =>
-        logger.LogDebug(Statement, "[MIGRATE]   {Version}: statement on line {Line} of {File} took {Milliseconds} ms", script.Version.Text, line, script.FileName,
+        logger.LogDebug(Statement, "[MIGRATE]   {Version}: statement on line {Line} of {File} took {Milliseconds} ms", script.Id, line, script.FileName,
             took.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
 
     public void Completed(MigrationScript script, long milliseconds) =>
-        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Version.Text, milliseconds);
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Id, milliseconds);
 
     public void StillRunning(MigrationScript script, int? line, TimeSpan elapsed, string? waiting) =>
-        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Version.Text, (int)Math.Round(elapsed.TotalSeconds),
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Id, (int)Math.Round(elapsed.TotalSeconds),
             line is { } l ? $", statement on line {l} of {script.FileName}" : "", waiting is null ? "" : $"; it {waiting}");
 
     public void Catalog(CatalogResult catalog, string provider)
@@ -59,10 +59,10 @@ internal sealed class RunLog(ILogger logger)
     }
 
     public void CommentsOnly(MigrationScript script) =>
-        logger.LogInformation(Step, "[MIGRATE] Migration {Version} ({File}) holds only comments: nothing to run; it is recorded as applied", script.Version.Text, script.FileName);
+        logger.LogInformation(Step, "[MIGRATE] Migration {Version} ({File}) holds only comments: nothing to run; it is recorded as applied", script.Id, script.FileName);
 
     public void AppliedElsewhere(MigrationScript script) =>
-        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} was applied by another run meanwhile; skipped", script.Version.Text);
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} was applied by another run meanwhile; skipped", script.Id);
 
     public void Baselined(int count, string version) =>
         logger.LogInformation(Outcome, "[MIGRATE] Baselined {Count} migration(s) up to version {Version} without running them", count, version);

@@ -21,7 +21,7 @@ internal static class MigrationSqlBlock
         Lines(sql, dialect.BeforeTransaction);
         if (script.NoTransaction)
         {
-            sql.Append("-- runs outside a transaction (omb:no-transaction)\n");
+            sql.Append("-- runs outside a transaction (no-transaction)\n");
         }
         else
         {
@@ -35,7 +35,10 @@ internal static class MigrationSqlBlock
         }
 
         Lines(sql, dialect.BeforeRecord);
-        sql.Append(provider.History.InsertSql(entry)).Append(";\n");
+        foreach (var write in provider.History.WriteSql(entry))
+        {
+            sql.Append(write).Append(";\n");
+        }
         if (!script.NoTransaction)
         {
             sql.Append(dialect.Commit).Append('\n');

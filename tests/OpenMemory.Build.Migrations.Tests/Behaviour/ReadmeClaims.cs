@@ -59,6 +59,146 @@ public abstract class ReadmeClaims : IDisposable
         Assert.Equal(["001", "002", "003"], database.History().Select(h => h.Split(' ')[1]));
     }
 
+    // A view and a function kept as repeatables. SQLite has no functions: its variant keeps a trigger instead.
+    private static readonly (string Name, string Sql)[] RepeatableFiles =
+    [
+        ("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price INTEGER NOT NULL, touched INTEGER NOT NULL DEFAULT 0);\nINSERT INTO items (id, name, price) VALUES (1, 'pen', 3), (2, 'ink', 7);"),
+        ("R__item_names.sql", "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name FROM items;"),
+        ("R__touch.postgres.sql", "CREATE OR REPLACE FUNCTION price_of(item_id integer) RETURNS integer LANGUAGE sql STABLE AS $$ SELECT price FROM items WHERE id = item_id $$;"),
+        ("R__touch.sqlite.sql", "DROP TRIGGER IF EXISTS items_touch;\nCREATE TRIGGER items_touch AFTER UPDATE OF price ON items BEGIN UPDATE items SET touched = 1 WHERE id = NEW.id; END;"),
+    ];
+
+    private void AddRepeatableFiles(TestDatabase database)
+    {
+        foreach (var (name, sql) in ForProvider(RepeatableFiles))
+        {
+            Workspace.Add(name, sql);
+        }
+    }
+
+    [Fact]
+    public void A_repeatable_view_and_function_are_reapplied_exactly_when_edited_and_unchanged_a_run_is_a_no_op()
+    {
+        var database = NewDatabase();
+        AddRepeatableFiles(database);
+
+        var first = Workspace.Run(database.Options());
+        Assert.True(first.Succeeded, Workspace.Explain(first));
+        Assert.Equal(3, first.AppliedNowCount);
+        Assert.Equal(["R__item_names", "R__touch"], database.History().Where(h => h.EndsWith(" repeatable", StringComparison.Ordinal)).Select(h => h.Split(' ')[1]));
+
+        var unchanged = Workspace.Run(database.Options());
+        Assert.True(unchanged.Succeeded, Workspace.Explain(unchanged));
+        Assert.Equal(0, unchanged.AppliedNowCount);
+
+        // An edit to the view, and a new versioned migration: the migration runs first, then the changed view only.
+        Workspace.Add("R__item_names.sql", "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name, price * 2 AS doubled, stock FROM items;");
+        Workspace.Add("002_stock.sql", "ALTER TABLE items ADD COLUMN stock INTEGER NOT NULL DEFAULT 5;");
+        var history = database.History();
+        var edited = Workspace.Run(database.Options());
+
+        Assert.True(edited.Succeeded, Workspace.Explain(edited));
+        Assert.Equal(["002", "R__item_names"], edited.Migrations.Where(m => m.State == MigrationState.AppliedNow).Select(m => m.Version));
+        var runOrder = Workspace.Log.Lines.Where(l => l.Contains("completed successfully", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["[MIGRATE] Migration 002", "[MIGRATE] Migration R__item_names"], runOrder.Select(l => l[..l.IndexOf(" completed", StringComparison.Ordinal)]));
+        Assert.Equal(14, database.Count($"SELECT doubled FROM {database.Table("item_names")} WHERE name = 'ink'"));
+        Assert.Single(database.History(), h => h.Contains(" R__item_names ", StringComparison.Ordinal));
+        Assert.DoesNotContain(history.Single(h => h.Contains(" R__item_names ", StringComparison.Ordinal)), database.History());
+        Assert.Contains(history.Single(h => h.Contains(" R__touch ", StringComparison.Ordinal)), database.History());
+
+        var again = Workspace.Run(database.Options());
+        Assert.Equal(0, again.AppliedNowCount);
+    }
+
+    [Fact]
+    public void A_file_in_a_repeatables_folder_is_repeatable_without_the_prefix()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);");
+        Workspace.Add(Path.Combine("Repeatables", "item_names.sql"), "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name FROM items;");
+
+        var first = Workspace.Run(database.Options());
+        Workspace.Add(Path.Combine("Repeatables", "item_names.sql"), "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT id, name FROM items;");
+        var second = Workspace.Run(database.Options());
+
+        Assert.True(first.Succeeded && second.Succeeded, Workspace.Explain(second));
+        Assert.Equal((2, 1), (first.AppliedNowCount, second.AppliedNowCount));
+        Assert.Single(database.History(), h => h.Contains(" R__item_names item_names.sql ", StringComparison.Ordinal) && h.EndsWith(" repeatable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_reports_a_changed_repeatable_as_pending_and_never_as_modified()
+    {
+        var database = NewDatabase();
+        AddRepeatableFiles(database);
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        Workspace.Add("R__item_names.sql", "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT id, name FROM items;");
+
+        var verify = Workspace.Run(database.Options(MigrationMode.Verify));
+
+        Assert.True(verify.Succeeded, Workspace.Explain(verify));
+        Assert.Contains("[MIGRATE] Verified: 2 applied, 1 pending; checksums match", Workspace.Log.Lines);
+        Assert.Equal(MigrationState.RepeatableChanged, verify.Migrations.Single(m => m.Version == "R__item_names").State);
+        var info = Workspace.Run(database.Options(MigrationMode.Info));
+        Assert.Contains(Workspace.Log.Lines, l => l.StartsWith("[MIGRATE] R__item_names", StringComparison.Ordinal) && l.Contains("repeatable changed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_failing_repeatable_is_located_at_its_line_and_its_earlier_version_stays_in_place()
+    {
+        var database = NewDatabase();
+        AddRepeatableFiles(database);
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        var history = database.History();
+        var view = Workspace.Add("R__item_names.sql", "DROP VIEW IF EXISTS item_names;\n-- now with the colour\nCREATE VIEW item_names AS SELECT name, price + FROM items;");
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB4001", error.Code);
+        Assert.Equal((view, 3), (error.File, error.Line));
+        Assert.Equal(2, database.Count($"SELECT count(*) FROM {database.Table("item_names")}"));
+        Assert.Equal(history, database.History());
+    }
+
+    [Fact]
+    public async Task Eight_runs_at_once_apply_each_changed_repeatable_exactly_once()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_runs.sql", "CREATE TABLE runs (what TEXT);");
+        Workspace.Add("R__count.sql", "INSERT INTO runs VALUES ('v1');");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        Workspace.Add("R__count.sql", "INSERT INTO runs VALUES ('v2');");
+        Workspace.Add("R__other.sql", "INSERT INTO runs VALUES ('other');");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            new Migrator().MigrateAsync(Workspace.MigrationsFolder, database.Options()))));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join('\n', r.Diagnostics)));
+        Assert.Equal(2, results.Sum(r => r.AppliedNowCount));
+        foreach (var what in new[] { "v1", "v2", "other" })
+        {
+            Assert.Equal(1, database.Count($"SELECT count(*) FROM {database.Table("runs")} WHERE what = '{what}'"));
+        }
+    }
+
+    [Fact]
+    public void Preview_and_deploy_scripts_reapply_a_changed_repeatable_as_apply_does()
+    {
+        var earlier = ForProvider(RepeatableFiles);
+        var later = earlier.Select(f => f.Name == "R__item_names.sql" ? (f.Name, "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT upper(name) AS name FROM items;") : f).ToList();
+        AssertScriptsMatchApply(later, appliedBefore: 0, setup: database =>
+        {
+            using var before = new MigrationWorkspace();
+            foreach (var (name, sql) in earlier)
+            {
+                before.Add(name, sql);
+            }
+
+            Assert.True(before.Run(database.Options()).Succeeded, before.Log.Text);
+        }, check: database => Assert.Equal(1, database.Count($"SELECT count(*) FROM {database.Table("item_names")} WHERE name = 'PEN'")));
+    }
+
     [Fact]
     public void Running_it_again_finds_nothing_pending()
     {
@@ -348,6 +488,8 @@ public abstract class ReadmeClaims : IDisposable
         { "guarded columns", 0 },
         { "guarded columns", 2 },
         { "no transaction", 0 },
+        { "repeatables", 0 },
+        { "repeatables", 2 },
         { "data and indexes", 1 },
     };
 
@@ -479,6 +621,12 @@ public abstract class ReadmeClaims : IDisposable
             ("001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO people (id, name) VALUES (1, 'ada'), (2, 'grace');"),
             ("002_email.sql", "ALTER TABLE people ADD COLUMN email TEXT;"),
             ("003_email_again.sql", "ALTER TABLE people ADD COLUMN IF NOT EXISTS email TEXT;\nALTER TABLE people ADD COLUMN IF NOT EXISTS phone TEXT;\nALTER TABLE people ADD COLUMN IF NOT EXISTS phone TEXT;\nUPDATE people SET phone = 'n/a';"),
+        ],
+        "repeatables" =>
+        [
+            ("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price INTEGER);\nINSERT INTO items VALUES (1, 'a', 10), (2, 'b', 20);"),
+            ("R__item_names.sql", "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name FROM items;"),
+            ("002_stock.sql", "ALTER TABLE items ADD COLUMN stock INTEGER;"),
         ],
         "no transaction" =>
         [

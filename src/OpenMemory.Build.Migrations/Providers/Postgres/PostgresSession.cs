@@ -185,7 +185,10 @@ internal sealed partial class PostgresSession(
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(_history.InsertSql(entry)));
+        foreach (var sql in _history.WriteSql(entry))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        }
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -304,7 +307,10 @@ internal sealed partial class PostgresSession(
             await ExecuteAsync(sql, transaction, cancellationToken);
         }
 
-        await ExecuteAsync(_history.InsertSql(entry), transaction, cancellationToken);
+        foreach (var sql in _history.WriteSql(entry))
+        {
+            await ExecuteAsync(sql, transaction, cancellationToken);
+        }
     }
 
     private async Task CopyInAsync(string copy, string rows, CancellationToken cancellationToken)

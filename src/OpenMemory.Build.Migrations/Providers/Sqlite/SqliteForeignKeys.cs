@@ -73,7 +73,7 @@ internal static class SqliteForeignKeys
         }
 
         var details = broken.Select(b => $"{b.Count} row(s) of '{b.Child}' point at no row of '{b.Parent}' (rowid {string.Join(", ", OrphanRowIds(command, b.Child, b.Parent))}{(b.Count > 5 ? ", ..." : "")})");
-        throw new MigrationException(Errors.ForeignKeyViolation(migration.Script.Path, migration.Script.Version.Text,
+        throw new MigrationException(Errors.ForeignKeyViolation(migration.Script.Path, migration.Script.Id,
             string.Join("; ", details), migration.Script.NoTransaction));
     }
 

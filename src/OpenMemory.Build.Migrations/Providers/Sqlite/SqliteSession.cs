@@ -136,7 +136,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         var before = ForeignKeysBefore(migration);
         RunStatements(migration, cancellationToken);
         CheckForeignKeys(migration, before);
-        Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
+        Write(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds });
         cancellationToken.ThrowIfCancellationRequested();
         Commit();
         return ApplyOutcome.Applied;
@@ -180,7 +180,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         RunStatements(migration, cancellationToken);
         CheckForeignKeys(migration, before);
         using var transaction = BeginImmediate();
-        Execute(_history.InsertSql(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds }));
+        Write(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds });
         Commit();
         return ApplyOutcome.Applied;
     }
@@ -237,9 +237,17 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return command.ExecuteScalar() is not null;
     }
 
+    private void Write(HistoryEntry entry)
+    {
+        foreach (var sql in _history.WriteSql(entry))
+        {
+            Execute(sql);
+        }
+    }
+
     private bool IsRecorded(HistoryEntry entry)
     {
-        using var command = Command(_history.SelectOneSql(entry));
+        using var command = Command(_history.DoneSql(entry));
         return command.ExecuteScalar() is not null;
     }
 
