@@ -13,4 +13,10 @@ public enum MigrationMode
 
     /// <summary>Show every migration and its state, as a table; the database is only read and nothing fails.</summary>
     Info,
+
+    /// <summary>
+    /// Roll back every applied migration newer than <see cref="MigrationOptions.TargetVersion"/>, newest first, each
+    /// with its down script and the removal of its history row in one transaction. Never implied: always asked for.
+    /// </summary>
+    Rollback,
 }

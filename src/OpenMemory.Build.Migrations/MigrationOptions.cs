@@ -49,6 +49,12 @@ public sealed class MigrationOptions
     /// <summary>Where Preview writes its script; when null, Preview only lists the pending migrations.</summary>
     public string? PreviewFile { get; init; }
 
+    /// <summary>
+    /// The version a rollback returns to (<see cref="MigrationMode.Rollback"/>; "0" for none). With Preview or Verify it
+    /// previews or checks that rollback instead of the pending migrations.
+    /// </summary>
+    public string? TargetVersion { get; init; }
+
     /// <summary>When the module has no history yet, migrations up to this version are recorded as baselined, not run.</summary>
     public string? BaselineVersion { get; init; }
 

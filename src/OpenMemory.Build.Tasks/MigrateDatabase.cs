@@ -54,6 +54,12 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
     public string? BaselineVersion { get; set; }
 
+    /// <summary>The version a rollback returns to (Mode Rollback, or Preview or Verify of a rollback).</summary>
+    public string? TargetVersion { get; set; }
+
+    /// <summary>Set when MigrateOnBuild or MigrateOnPublish runs the task, not the user: a rollback is refused then.</summary>
+    public bool RunByBuildOrPublish { get; set; }
+
     /// <summary>Legacy history table to adopt when the module has none (OpenMemory's schema_version); empty turns it off.</summary>
     public string? LegacyHistoryTable { get; set; }
 
@@ -129,6 +135,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
                 LockTimeout = ParseRunLockTimeout(),
                 HeartbeatInterval = ParseHeartbeat(),
                 Mode = ParseMode(),
+                TargetVersion = string.IsNullOrWhiteSpace(TargetVersion) ? null : TargetVersion.Trim(),
                 AllowOutOfOrder = AllowOutOfOrder,
                 FailOnPending = FailOnPending,
                 PreviewFile = string.IsNullOrWhiteSpace(PreviewFile) ? null : PreviewFile,
@@ -153,6 +160,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
         : throw new MigrationException(Errors.InvalidHeartbeat(HeartbeatSeconds));
 
     private MigrationMode ParseMode() =>
-        Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
-        : throw new MigrationException(Errors.InvalidMode(Mode));
+        !Enum.TryParse<MigrationMode>(Mode.Trim(), ignoreCase: true, out var mode) || !Enum.IsDefined(mode) ? throw new MigrationException(Errors.InvalidMode(Mode))
+        : mode == MigrationMode.Rollback && RunByBuildOrPublish ? throw new MigrationException(Errors.RollbackNotExplicit())
+        : mode;
 }

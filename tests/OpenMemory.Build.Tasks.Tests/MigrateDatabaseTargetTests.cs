@@ -29,6 +29,31 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
     }
 
     [Fact]
+    public void A_rollback_runs_only_when_asked_for_with_a_target_and_never_from_build_or_publish()
+    {
+        _project.AddMigration("001_a.sql", "CREATE TABLE a (id INTEGER);");
+        _project.AddMigration("001_a.down.sql", "DROP TABLE a;");
+        _project.AddMigration("002_b.sql", "CREATE TABLE b (id INTEGER);");
+        _project.AddMigration("002_b.down.sql", "DROP TABLE b;");
+        Assert.True(_project.Build().Succeeded);
+        var before = File.ReadAllBytes(_project.DatabasePath);
+
+        var fromBuild = _project.Build("Build", new Dictionary<string, string> { ["MigrateOnBuild"] = "true", ["MigrationMode"] = "Rollback", ["MigrationTargetVersion"] = "001" });
+        Assert.False(fromBuild.Succeeded);
+        Assert.Equal("OMB2015", Assert.Single(fromBuild.Errors).Code);
+        var withoutTarget = _project.Build(properties: new Dictionary<string, string> { ["MigrationMode"] = "Rollback" });
+        Assert.Equal("OMB2012", Assert.Single(withoutTarget.Errors).Code);
+        Assert.Equal(before, File.ReadAllBytes(_project.DatabasePath));
+
+        var rollback = _project.Build(properties: new Dictionary<string, string> { ["MigrationMode"] = "Rollback", ["MigrationTargetVersion"] = "001" });
+
+        Assert.True(rollback.Succeeded, rollback.Log);
+        Assert.Contains("[MIGRATE] Migration 002 rolled back", rollback.Log);
+        Assert.Equal(["001"], SqliteQuery.Column(_project.DatabasePath, "SELECT version FROM schema_migrations"));
+        Assert.Empty(SqliteQuery.Column(_project.DatabasePath, "SELECT name FROM sqlite_master WHERE name = 'b'"));
+    }
+
+    [Fact]
     public void A_modified_applied_migration_fails_the_build_with_a_coded_error_located_at_the_file()
     {
         var file = _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");

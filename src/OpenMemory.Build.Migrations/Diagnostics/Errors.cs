@@ -84,7 +84,19 @@ internal static class Errors
         $"MigrationOptions.BaselineVersion '{value}' is not a version. Use a version such as '1.1' or '001'.");
 
     public static MigrationDiagnostic InvalidMode(string value) => Error("OMB2009",
-        $"MigrationMode '{value}' is not known. Use Apply, Preview, Verify or Info.");
+        $"MigrationMode '{value}' is not known. Use Apply, Preview, Verify, Info or Rollback.");
+
+    public static MigrationDiagnostic TargetVersionRequired() => Error("OMB2012",
+        "A rollback needs MigrationOptions.TargetVersion: the version to return to, e.g. -p:MigrationTargetVersion=1.2.0 (0 rolls back every migration).");
+
+    public static MigrationDiagnostic InvalidTargetVersion(string value) => Error("OMB2013",
+        $"MigrationOptions.TargetVersion '{value}' is not a version. Use a version such as '1.2.0' or '004' (0 rolls back every migration).");
+
+    public static MigrationDiagnostic TargetVersionWithApply(string value) => Error("OMB2014",
+        $"MigrationOptions.TargetVersion '{value}' is set, but Apply runs every pending migration. Use MigrationOptions.Mode Rollback to return to that version (Preview or Verify to look first), or clear TargetVersion.");
+
+    public static MigrationDiagnostic RollbackNotExplicit() => Error("OMB2015",
+        "MigrationMode is Rollback in a build or publish that migrates on its own (MigrateOnBuild or MigrateOnPublish). A rollback is always asked for explicitly: dotnet build -t:MigrateDatabase -p:MigrationMode=Rollback -p:MigrationTargetVersion=...");
 
     public static MigrationDiagnostic InvalidLockTimeout(string value) => Error("OMB2010",
         $"MigrationRunLockTimeout '{value}' is not a number of seconds. Use a whole number such as 60.");
@@ -116,6 +128,20 @@ internal static class Errors
 
     public static MigrationDiagnostic FlywayFailedMigration(string table, string? version, string? script) => Error("OMB3007",
         $"{table} records a failed Flyway migration: version {version ?? "(none)"}{(script is null ? "" : $" ({script})")}. Repair it with Flyway first: fix the database by hand, run 'flyway repair', then run this tool again. Nothing was run.");
+
+    public static MigrationDiagnostic RollbackTargetNotApplied(string module, string target) => Error("OMB3008",
+        $"Cannot roll back module '{module}' to version {target}: that version is not applied. Use a version the history lists (the Info mode shows them), or 0 to roll back every migration. Nothing was rolled back.");
+
+    public static MigrationDiagnostic RollbackOfBaselined(string module, IReadOnlyList<string> versions) => Error("OMB3009",
+        $"Cannot roll back module '{module}' past its baseline: {string.Join(", ", versions)} {(versions.Count == 1 ? "is" : "are")} recorded as baselined, so {(versions.Count == 1 ? "it" : "they")} never ran here and have nothing to undo. Choose a target version at or above the highest baselined version. Nothing was rolled back.");
+
+    public static MigrationDiagnostic RollbackDownScriptsMissing(string file, IReadOnlyList<string> missing) => Error("OMB3010",
+        $"Cannot roll back: {missing.Count} migration(s) have no down script: {string.Join(", ", missing)}. Add each as a '.down.sql' file next to its migration (or a '-- migrate:down' section in a dbmate file). Nothing was rolled back.",
+        file);
+
+    public static MigrationDiagnostic RollbackDownNeedsNoTransaction(string file, string version, string downFile) => Error("OMB3011",
+        $"Cannot roll back migration {version}: it runs outside a transaction, and its down script '{downFile}' runs inside one. Put '-- omb:no-transaction' on the first line of the down script (pop: '.autocommit.down.sql'; dbmate: '-- migrate:down transaction:false'). Nothing was rolled back.",
+        file);
 
     public static MigrationDiagnostic RenamedAppliedMigration(string file, string version, string recordedFile) => Warning("OMB3006",
         $"Migration {version} was applied as '{recordedFile}' and is now named '{Path.GetFileName(file)}'. Its checksum matches, so it is treated as applied.",
@@ -176,6 +202,10 @@ internal static class Errors
         $"Migration {version} failed at statement {completed + 1} of {total}: {databaseMessage}. It runs outside a transaction (omb:no-transaction), so nothing was rolled back: "
         + (completed == 0 ? "no statement before it had run. " : $"statements 1 to {completed} completed and stay in place. ")
         + "It was not recorded. Make the statements safe to run again (IF NOT EXISTS), or undo the completed ones by hand, then run again.",
+        file, line, column);
+
+    public static MigrationDiagnostic RollbackFailed(string file, int line, int column, string version, string message) => Error("OMB4017",
+        $"Rolling back migration {version} failed, and that step was undone: {message}. Fix the down script and run the rollback again; the migrations rolled back before it stay rolled back.",
         file, line, column);
 
     // OMB5xxx: lock file and outputs.

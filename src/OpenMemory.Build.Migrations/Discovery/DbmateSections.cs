@@ -10,10 +10,15 @@ internal static partial class DbmateSections
 {
     public sealed record UpSection(string Text, bool NoTransaction, bool HasDown);
 
-    public static UpSection? TryFind(string text)
+    /// <summary>The <c>-- migrate:down</c> section, blanked the same way; null when the file has none.</summary>
+    public static UpSection? TryFindDown(string text) => TryFind(text, "down");
+
+    public static UpSection? TryFind(string text) => TryFind(text, "up");
+
+    private static UpSection? TryFind(string text, string wanted)
     {
         var markers = Marker().Matches(text);
-        if (markers.Count == 0 || !markers.Any(m => m.Groups["kind"].Value.Equals("up", StringComparison.OrdinalIgnoreCase)))
+        if (markers.Count == 0 || !markers.Any(m => m.Groups["kind"].Value.Equals(wanted, StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }
@@ -27,8 +32,8 @@ internal static partial class DbmateSections
             var marker = Marker().Match(lines[i]);
             if (marker.Success)
             {
-                inUp = marker.Groups["kind"].Value.Equals("up", StringComparison.OrdinalIgnoreCase);
-                hasDown |= !inUp;
+                inUp = marker.Groups["kind"].Value.Equals(wanted, StringComparison.OrdinalIgnoreCase);
+                hasDown |= marker.Groups["kind"].Value.Equals("down", StringComparison.OrdinalIgnoreCase);
                 noTransaction |= inUp && TransactionFalse().IsMatch(marker.Groups["options"].Value);
                 lines[i] = "";
                 continue;

@@ -132,6 +132,26 @@ internal static class MigrationCatalog
             scripts.Count(s => s.Placeholder), scripts.Count(s => s.DownFile is not null)) { Repeatables = repeatableScripts };
     }
 
+    /// <summary>
+    /// A migration's down script, read only when a rollback needs it: its paired <c>.down.sql</c> file, or a dbmate
+    /// file's <c>-- migrate:down</c> section (located in the same file). Null when there is none.
+    /// </summary>
+    public static MigrationScript? ReadDown(MigrationScript script)
+    {
+        if (script.DownFile is { } file && ParseName(file) is { } name)
+        {
+            return Read(file, name);
+        }
+
+        if (script.HasDownSection && script.Source is { } source && DbmateSections.TryFindDown(MigrationChecksum.NormalizeLineEndings(StrictUtf8.GetString(source.ReadBytes()))) is { } down)
+        {
+            var noTransaction = down.NoTransaction || down.Text.TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
+            return script with { Text = down.Text, NoTransaction = noTransaction, Placeholder = SqlScriptSplitter.HasNoStatements(down.Text) };
+        }
+
+        return null;
+    }
+
     /// <summary>What a file's name (and, for repeatables, its folder) says it is; null when it is not a migration.</summary>
     public static MigrationFileName? ParseName(MigrationSourceFile file)
     {

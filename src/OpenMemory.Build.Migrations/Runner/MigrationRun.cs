@@ -6,7 +6,7 @@ using OpenMemory.Build.Migrations.Providers;
 namespace OpenMemory.Build.Migrations.Runner;
 
 /// <summary>One run of the engine: load and check the files, read the history, then verify, preview or apply.</summary>
-internal sealed class MigrationRun(IMigrationSource source, MigrationOptions options, RunLog log)
+internal sealed partial class MigrationRun(IMigrationSource source, MigrationOptions options, RunLog log)
 {
     private readonly List<MigrationDiagnostic> _diagnostics = [];
     private List<MigrationRecord> _records = [];
@@ -53,6 +53,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
     {
         Identifiers.RequireModule(options.Module);
         var baseline = ParseBaseline();
+        var rollbackTarget = ParseRollbackTarget();
         _provider = ProviderFactory.Create(options);
         log.Checking();
 
@@ -71,7 +72,7 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         }
 
         var apply = options.Mode == MigrationMode.Apply;
-        await using var session = await _provider.OpenAsync(readOnly: !apply, cancellationToken);
+        await using var session = await _provider.OpenAsync(readOnly: !apply && options.Mode != MigrationMode.Rollback, cancellationToken);
         await using var runLock = session is null ? null : await session.LockAsync(options.Module, options.LockTimeout, cancellationToken);
         // Read before anything is created, so that a Flyway history with a failed row leaves the database as it was.
         var flyway = session is null ? null : await session.ReadFlywayHistoryAsync(cancellationToken);
@@ -95,6 +96,12 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
         {
             // Info shows problems as states in its table; it is a look, not a gate.
             InfoTable.Write(log, _records);
+            return;
+        }
+
+        if (rollbackTarget is not null)
+        {
+            await RollbackAsync(session, plan, scripts, history ?? [], rollbackTarget, cancellationToken);
             return;
         }
 
@@ -285,10 +292,16 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
             log.PendingItem(migration.Script);
         }
 
-        var scratch = Path.GetFullPath(options.PreviewFile ?? Path.Combine(Path.GetTempPath(), $"omb-preview-{options.Module}.sql")) + ".scratch";
-        var script = _previewSql = PreviewScriptWriter.Write(_provider!, options, scratch,
-            [.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],
+        WritePreviewScript([.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],
             [.. prepared.Select(m => (m, Entry(m.Script, AppliedMigration.KindApplied, null)))]);
+        log.PreviewWritten(prepared.Count, options.PreviewFile);
+    }
+
+    /// <summary>The preview script of what this run would do, kept in the result and written to the preview file.</summary>
+    private void WritePreviewScript(IReadOnlyList<HistoryEntry> baselines, IReadOnlyList<(PreparedMigration Migration, HistoryEntry Entry)> blocks)
+    {
+        var scratch = Path.GetFullPath(options.PreviewFile ?? Path.Combine(Path.GetTempPath(), $"omb-preview-{options.Module}.sql")) + ".scratch";
+        var script = _previewSql = PreviewScriptWriter.Write(_provider!, options, scratch, baselines, blocks);
         if (options.PreviewFile is { } file)
         {
             try
@@ -300,8 +313,6 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
                 throw new MigrationException(Errors.CannotWriteFile(file, e.Message));
             }
         }
-
-        log.PreviewWritten(prepared.Count, options.PreviewFile);
     }
 
     private HistoryEntry Entry(MigrationScript script, string kind, long? executionTimeMs) =>
@@ -319,6 +330,28 @@ internal sealed class MigrationRun(IMigrationSource source, MigrationOptions opt
                 AppliedAt = state == MigrationState.AppliedNow ? DateTimeOffset.UtcNow : _records[index].AppliedAt,
             };
         }
+    }
+
+    /// <summary>The version a rollback returns to, when this run is one (Rollback, or Preview or Verify of one).</summary>
+    private MigrationVersion? ParseRollbackTarget()
+    {
+        var text = options.TargetVersion?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return options.Mode == MigrationMode.Rollback ? throw new MigrationException(Errors.TargetVersionRequired()) : null;
+        }
+
+        if (!MigrationVersion.TryParse(text, out var target))
+        {
+            throw new MigrationException(Errors.InvalidTargetVersion(text));
+        }
+
+        return options.Mode switch
+        {
+            MigrationMode.Apply => throw new MigrationException(Errors.TargetVersionWithApply(text)),
+            MigrationMode.Info => null,
+            _ => target,
+        };
     }
 
     private MigrationVersion? ParseBaseline()

@@ -54,7 +54,7 @@ internal sealed class RunLog(ILogger logger)
 
         if (catalog.DownFiles > 0)
         {
-            logger.LogInformation(Step, "[MIGRATE] {Count} migration(s) have a down file: listed with them, never run by Apply", catalog.DownFiles);
+            logger.LogInformation(Step, "[MIGRATE] {Count} migration(s) have a down file, run only by a rollback", catalog.DownFiles);
         }
     }
 
@@ -75,6 +75,18 @@ internal sealed class RunLog(ILogger logger)
 
     public void FoundFlywayHistory(string table, int count, string version) =>
         logger.LogInformation(Outcome, "[MIGRATE] Found {Table} (Flyway): {Count} applied version(s), so migrations up to {Version} count as applied and are recorded as baselined. Flyway's checksums are CRC32 and cannot be compared with SHA-256: edits made to those files before the switch are not detected", table, count, version);
+
+    public void RollingBack(MigrationScript script) => logger.LogInformation(Step, "[MIGRATE] Rolling back migration: {Title}", script.Title);
+
+    public void RolledBack(MigrationScript script, long milliseconds) =>
+        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} rolled back ({Milliseconds} ms)", script.Id, milliseconds);
+
+    public void RollbackCompleted(int count, string? from, string? to, long milliseconds) =>
+        logger.LogInformation(Outcome, "[MIGRATE] Rollback completed: {Count} rolled back in {Milliseconds} ms; database version {From} -> {To}",
+            count, milliseconds, from ?? "none", to ?? "none");
+
+    public void RollbackVerified(string target, int count) =>
+        logger.LogInformation(Outcome, "[MIGRATE] Verified rollback to {Target}: {Count} migration(s) would be rolled back; every down script is there", target, count);
 
     public void AllCompleted(int applied, string? from, string? to, long milliseconds) =>
         logger.LogInformation(Outcome, "[MIGRATE] All migrations completed: {Applied} applied in {Milliseconds} ms; database version {From} -> {To}",

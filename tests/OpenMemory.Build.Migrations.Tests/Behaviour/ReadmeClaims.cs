@@ -199,6 +199,165 @@ public abstract class ReadmeClaims : IDisposable
         }, check: database => Assert.Equal(1, database.Count($"SELECT count(*) FROM {database.Table("item_names")} WHERE name = 'PEN'")));
     }
 
+    /// <summary>
+    /// Ten migrations as teams write them, each with its down script in one of the accepted forms: a .down.sql next
+    /// to a plain file, an up/down pair, a dbmate file, and one that runs outside a transaction. Data in the tables.
+    /// </summary>
+    private List<(string Name, string Sql)> TenWithDowns(TestDatabase database)
+    {
+        var postgres = database.Provider == "postgres";
+        return
+        [
+            ("001_customers.sql", "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO customers VALUES (1, 'ada'), (2, 'grace');"),
+            ("001_customers.down.sql", "DROP TABLE customers;"),
+            ("002_orders.up.sql", "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id), total INTEGER NOT NULL);\nINSERT INTO orders VALUES (1, 1, 10), (2, 2, 20);"),
+            ("002_orders.down.sql", "DROP TABLE orders;"),
+            ("003_customer_email.sql", "ALTER TABLE customers ADD COLUMN email TEXT;\nUPDATE customers SET email = name || '@example.org';"),
+            ("003_customer_email.down.sql", "ALTER TABLE customers DROP COLUMN email;"),
+            ("004_orders_total_index.sql", "CREATE INDEX orders_total ON orders (total);"),
+            ("004_orders_total_index.down.sql", "DROP INDEX orders_total;"),
+            ("005_order_notes.sql", "-- migrate:up\nCREATE TABLE order_notes (order_id INTEGER NOT NULL REFERENCES orders (id), note TEXT);\nINSERT INTO order_notes VALUES (1, 'gift');\n\n-- migrate:down\nDROP TABLE order_notes;\n"),
+            ("006_big_orders.sql", "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 15;"),
+            ("006_big_orders.down.sql", "DROP VIEW big_orders;"),
+            ("007_orders_customer_index.sql", postgres ? "-- omb:no-transaction\nCREATE INDEX CONCURRENTLY orders_customer ON orders (customer_id);" : "-- omb:no-transaction\nCREATE INDEX orders_customer ON orders (customer_id);"),
+            ("007_orders_customer_index.down.sql", postgres ? "-- omb:no-transaction\nDROP INDEX CONCURRENTLY orders_customer;" : "-- omb:no-transaction\nDROP INDEX orders_customer;"),
+            ("008_double_totals.sql", "UPDATE orders SET total = total * 2;"),
+            ("008_double_totals.down.sql", "UPDATE orders SET total = total / 2;"),
+            ("009_audit.up.sql", "CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);\nINSERT INTO audit VALUES (1, 'created');"),
+            ("009_audit.down.sql", "DROP TABLE audit;"),
+            ("010_customer_tier.sql", "ALTER TABLE customers ADD COLUMN tier TEXT NOT NULL DEFAULT 'basic';"),
+            ("010_customer_tier.down.sql", "ALTER TABLE customers DROP COLUMN tier;"),
+        ];
+    }
+
+    private static string Snapshot(TestDatabase database) => database.Schema() + "\n-- history --\n" + string.Join('\n', database.History());
+
+    private static bool IsUpTo(string name, int version) => int.Parse(name[..3], System.Globalization.CultureInfo.InvariantCulture) <= version;
+
+    [Fact]
+    public void A_rollback_to_version_4_leaves_what_migrating_to_4_gives_and_applying_again_restores_the_rest()
+    {
+        var database = NewDatabase();
+        var files = TenWithDowns(database);
+        foreach (var (name, sql) in files)
+        {
+            Workspace.Add(name, sql);
+        }
+
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        var full = Snapshot(database);
+
+        var rollback = Workspace.Run(Rollback(database.Options(MigrationMode.Apply), "004"));
+
+        Assert.True(rollback.Succeeded, Workspace.Explain(rollback));
+        Assert.Equal(["010", "009", "008", "007", "006", "005"], Workspace.Log.Lines.Where(l => l.EndsWith("ms)", StringComparison.Ordinal) && l.Contains("rolled back", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[2]));
+        Assert.Equal(6, rollback.Migrations.Count(m => m.State == MigrationState.RolledBack));
+        var onlyFour = NewDatabase();
+        using (var upToFour = new MigrationWorkspace())
+        {
+            foreach (var (name, sql) in files.Where(f => IsUpTo(f.Name, 4)))
+            {
+                upToFour.Add(name, sql);
+            }
+
+            Assert.True(upToFour.Run(onlyFour.Options()).Succeeded, upToFour.Log.Text);
+        }
+
+        Assert.Equal(onlyFour.Schema(), database.Schema());
+        Assert.Equal(onlyFour.History(), database.History());
+        Assert.Equal(30, database.Count($"SELECT sum(total) FROM {database.Table("orders")}"));
+
+        var again = Workspace.Run(database.Options());
+        Assert.True(again.Succeeded, Workspace.Explain(again));
+        Assert.Equal(6, again.AppliedNowCount);
+        Assert.Equal(full, Snapshot(database));
+    }
+
+    [Fact]
+    public void A_rollback_with_missing_down_scripts_names_every_missing_file_and_changes_nothing()
+    {
+        var database = NewDatabase();
+        foreach (var (name, sql) in TenWithDowns(database).Where(f => f.Name is not "008_double_totals.down.sql" and not "009_audit.down.sql"))
+        {
+            Workspace.Add(name, sql);
+        }
+
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        var before = Snapshot(database);
+
+        var result = Workspace.Run(Rollback(database.Options(), "004"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB3010", error.Code);
+        Assert.Contains("2 migration(s) have no down script: 009_audit.down.sql, 008_double_totals.down.sql", error.Message);
+        Assert.Equal(before, Snapshot(database));
+
+        var verify = Workspace.Run(Rollback(database.Options(MigrationMode.Verify), "004"));
+        Assert.Equal("OMB3010", Assert.Single(verify.Errors).Code);
+        Assert.True(Workspace.Run(Rollback(database.Options(MigrationMode.Verify), "009")).Succeeded, Workspace.Log.Text);
+        Assert.Contains("[MIGRATE] Verified rollback to 009: 1 migration(s) would be rolled back; every down script is there", Workspace.Log.Lines);
+    }
+
+    [Fact]
+    public void A_rollback_is_refused_for_a_target_not_applied_past_a_baseline_and_for_a_no_transaction_migration_whose_down_is_not()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_a.sql", "CREATE TABLE a (id INTEGER);");
+        Workspace.Add("001_a.down.sql", "DROP TABLE a;");
+        Workspace.Add("002_b.sql", "-- omb:no-transaction\nCREATE TABLE b (id INTEGER);");
+        Workspace.Add("002_b.down.sql", "DROP TABLE b;");
+        Assert.True(Workspace.Run(TestDatabase.WithBaseline(database.Options(), "001")).Succeeded, Workspace.Log.Text);
+        var before = Snapshot(database);
+
+        Assert.Equal("OMB3008", Assert.Single(Workspace.Run(Rollback(database.Options(), "1.5")).Errors).Code);
+        Assert.Equal("OMB3011", Assert.Single(Workspace.Run(Rollback(database.Options(), "001")).Errors).Code);
+        var baselined = Assert.Single(Workspace.Run(Rollback(database.Options(), "0")).Errors, e => e.Code == "OMB3009");
+        Assert.Contains("001 is recorded as baselined", baselined.Message);
+        Assert.Equal("OMB2012", Assert.Single(Workspace.Run(Rollback(database.Options(), null)).Errors).Code);
+        Assert.Equal("OMB2014", Assert.Single(Workspace.Run(Rollback(database.Options(), "001", MigrationMode.Apply)).Errors).Code);
+        Assert.Equal(before, Snapshot(database));
+    }
+
+    [Fact]
+    public void The_preview_of_a_rollback_is_the_exact_sql_and_running_it_gives_what_the_rollback_gives()
+    {
+        var files = TenWithDowns(NewDatabase());
+        var (rolledBack, previewed) = (NewDatabase(), NewDatabase());
+        foreach (var (name, sql) in files)
+        {
+            Workspace.Add(name, sql);
+        }
+
+        foreach (var database in new[] { rolledBack, previewed })
+        {
+            Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        }
+
+        var previewOptions = Rollback(previewed.Options(MigrationMode.Preview), "006");
+        var preview = Workspace.Run(previewOptions);
+        Assert.True(preview.Succeeded, Workspace.Explain(preview));
+        Assert.Equal(4, previewed.History().Count(h => string.CompareOrdinal(h.Split(' ')[1], "006") > 0));
+        var ran = previewed.RunScript(previewOptions.PreviewFile!);
+        Assert.True(ran.Succeeded, ran.Output + "\n" + File.ReadAllText(previewOptions.PreviewFile!));
+
+        Assert.True(Workspace.Run(Rollback(rolledBack.Options(), "006")).Succeeded, Workspace.Log.Text);
+        Assert.Equal(rolledBack.Schema(), previewed.Schema());
+        Assert.Equal(rolledBack.History(), previewed.History());
+    }
+
+    private static MigrationOptions Rollback(MigrationOptions options, string? target, MigrationMode mode = MigrationMode.Rollback) => new()
+    {
+        Module = options.Module,
+        Provider = options.Provider,
+        ConnectionString = options.ConnectionString,
+        Schema = options.Schema,
+        Mode = options.Mode == MigrationMode.Apply ? mode : options.Mode,
+        LockTimeout = options.LockTimeout,
+        PreviewFile = options.PreviewFile,
+        TargetVersion = target,
+    };
+
     [Fact]
     public void Running_it_again_finds_nothing_pending()
     {
