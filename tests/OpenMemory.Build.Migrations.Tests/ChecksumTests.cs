@@ -25,4 +25,18 @@ public class ChecksumTests
     [Fact]
     public void Line_endings_are_unified_without_changing_the_number_of_lines() =>
         Assert.Equal("a\nb\n\nc", MigrationChecksum.NormalizeLineEndings("\uFEFFa\r\nb\r\rc"));
+
+    [Theory]
+    [InlineData("CREATE TABLE t (id int);")]
+    [InlineData("\n\n  CREATE TABLE t (id int);\n\t\n")]
+    [InlineData("\uFEFFCREATE TABLE t (id int);\r\n")]
+    [InlineData("CREATE TABLE t (id int);\r\nINSERT INTO t VALUES (1);\r")]
+    [InlineData("\u00A0CREATE TABLE t (name text DEFAULT 'é');\u2028")]
+    [InlineData("   \n  ")]
+    [InlineData("")]
+    public void A_file_hashed_from_its_bytes_gets_the_checksum_of_its_text(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        Assert.Equal(MigrationChecksum.Compute(text), MigrationChecksum.HashFile(bytes, text));
+    }
 }

@@ -17,6 +17,12 @@ internal static partial class DbmateSections
 
     private static UpSection? TryFind(string text, string wanted)
     {
+        // A vectorized look first: most files are not dbmate's, and a pg_dump file can be tens of megabytes.
+        if (!text.Contains("migrate:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         var markers = Marker().Matches(text);
         if (markers.Count == 0 || !markers.Any(m => m.Groups["kind"].Value.Equals(wanted, StringComparison.OrdinalIgnoreCase)))
         {

@@ -196,21 +196,21 @@ internal static class MigrationCatalog
         }
 
         var text = MigrationChecksum.NormalizeLineEndings(raw);
-        var trimmed = text.Trim();
+        var empty = text.AsSpan().Trim().IsEmpty;
         var dbmate = DbmateSections.TryFind(text);
         // Another tool's up file (or dbmate up section) that is empty or only comments is that tool's placeholder:
         // pop writes one where a database needs nothing for a version. In our own naming an empty file is a mistake.
         var runs = dbmate?.Text ?? text;
         var placeholder = (name.IsPaired || dbmate is not null) && SqlScriptSplitter.HasNoStatements(runs);
-        if (trimmed.Length == 0 && !placeholder)
+        if (empty && !placeholder)
         {
             throw new MigrationException(Errors.EmptyMigration(file.DisplayPath));
         }
 
         var noTransaction = name.Autocommit || dbmate is { NoTransaction: true }
-            || runs.TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
+            || runs.AsSpan().TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
         return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs,
-            MigrationChecksum.HashNormalized(trimmed), noTransaction)
+            MigrationChecksum.HashFile(bytes, raw), noTransaction)
         {
             Placeholder = placeholder,
             HasDownSection = dbmate is { HasDown: true },

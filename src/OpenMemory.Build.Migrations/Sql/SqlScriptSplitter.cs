@@ -107,19 +107,19 @@ internal static partial class SqlScriptSplitter
     {
         var lineEnd = sql.IndexOf('\n', scanner.Position);
         var dataStart = lineEnd < 0 ? sql.Length : lineEnd + 1;
-        var position = dataStart;
-        while (position < sql.Length)
+        // A vectorized search for lines that start with "\." (the line before the rows ends in '\n'): the rows of a
+        // large dump are never looked at one by one.
+        for (var found = sql.IndexOf("\n\\.", Math.Max(dataStart - 1, 0), StringComparison.Ordinal); found >= 0;
+             found = sql.IndexOf("\n\\.", found + 1, StringComparison.Ordinal))
         {
-            var end = sql.IndexOf('\n', position);
-            var line = sql[position..(end < 0 ? sql.Length : end)].TrimEnd('\r');
-            if (line == @"\.")
+            var after = found + 3;
+            var end = sql.IndexOf('\n', after);
+            if (sql.AsSpan(after, (end < 0 ? sql.Length : end) - after).TrimEnd('\r').IsEmpty)
             {
                 // Continue after the terminator line; the ';' itself is consumed by the caller.
                 scanner.Position = (end < 0 ? sql.Length : end) - 1;
-                return statement with { CopyData = sql[dataStart..position], CopyDataOffset = dataStart };
+                return statement with { CopyData = sql[dataStart..(found + 1)], CopyDataOffset = dataStart };
             }
-
-            position = end < 0 ? sql.Length : end + 1;
         }
 
         throw new UnterminatedSqlException(statement.Offset, @"the inline data of a COPY ... FROM stdin (it needs a line '\.' at its end)");
