@@ -45,9 +45,13 @@ public sealed class SqliteConsumerTests(PackedPackages packages)
             db.AddMigration(Path.GetFileName(file), File.ReadAllText(file));
         }
 
+        // A repeatable in a Repeatables/ folder keeps its folder in the published copy.
+        db.AddMigration(Path.Combine("Repeatables", "memory_count.sql"), "DROP VIEW IF EXISTS memory_count;\nCREATE VIEW memory_count AS SELECT count(*) AS n FROM {{tables.memories}};");
+
         var publish = db.Dotnet("publish", "-o", db.Combine("out"));
         Assert.True(publish.Succeeded, publish.Output);
         Assert.False(File.Exists(db.DatabasePath), publish.Output);
+        Assert.True(File.Exists(db.Combine("out", "migrations", "Repeatables", "memory_count.sql")), publish.Output);
         var script = db.Combine("out", "migrations", "deploy.sqlite.sh");
         Assert.True(File.Exists(script), publish.Output);
         Assert.True(File.Exists(db.Combine("out", "migrations", "1.2.0_multi-user_tenant_support.sqlite.sql")));
@@ -56,6 +60,7 @@ public sealed class SqliteConsumerTests(PackedPackages packages)
         var first = ProcessRunner.Run("sh", [script, target]);
         Assert.True(first.Succeeded, first.Output);
         Assert.Contains("Running migration: 1.2.0", first.Output);
+        Assert.Contains("Running migration: R__memory_count", first.Output);
         var second = ProcessRunner.Run("sh", [script, target]);
         Assert.True(second.Succeeded, second.Output);
         Assert.DoesNotContain("Running migration", second.Output);

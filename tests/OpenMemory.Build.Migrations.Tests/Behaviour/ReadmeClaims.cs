@@ -139,6 +139,14 @@ public abstract class ReadmeClaims : IDisposable
         Assert.True(verify.Succeeded, Workspace.Explain(verify));
         Assert.Contains("[MIGRATE] Verified: 2 applied, 1 pending; checksums match", Workspace.Log.Lines);
         Assert.Equal(MigrationState.RepeatableChanged, verify.Migrations.Single(m => m.Version == "R__item_names").State);
+        var report = Path.Combine(Workspace.Root, "report.json");
+        Reporting.MigrationReport.Write(verify, report);
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(report)))
+        {
+            Assert.Equal("repeatable changed", json.RootElement.GetProperty("migrations").EnumerateArray()
+                .Single(m => m.GetProperty("version").GetString() == "R__item_names").GetProperty("state").GetString());
+        }
+
         var info = Workspace.Run(database.Options(MigrationMode.Info));
         Assert.Contains(Workspace.Log.Lines, l => l.StartsWith("[MIGRATE] R__item_names", StringComparison.Ordinal) && l.Contains("repeatable changed", StringComparison.Ordinal));
     }
