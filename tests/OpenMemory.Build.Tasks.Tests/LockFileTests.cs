@@ -21,12 +21,15 @@ public sealed class LockFileTests : IDisposable
         _project.AddMigration("9_b.sql", "SELECT 9;");
         _project.AddMigration("1_a.sqlite.sql", "SELECT 1;");
         _project.AddMigration("1_a.postgres.sql", "SELECT 1;");
+        _project.AddMigration("R__view.sql", "SELECT 1;");
+        _project.AddMigration(Path.Combine("Repeatables", "grants.sql"), "SELECT 1;");
 
         var outcome = _project.Build("Build", NoDatabase);
 
         Assert.True(outcome.Succeeded, outcome.Log);
         var lines = File.ReadAllLines(LockFile).Where(l => l.TrimStart().StartsWith("{\"version\"", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["1_a.postgres.sql", "1_a.sqlite.sql", "9_b.sql", "10_c.sql"], lines.Select(l => l.Split('"')[7]));
+        Assert.Equal(["1_a.postgres.sql", "1_a.sqlite.sql", "9_b.sql", "10_c.sql", "grants.sql", "R__view.sql"], lines.Select(l => l.Split('"')[7]));
+        Assert.Equal(["R__grants", "R__view"], lines.TakeLast(2).Select(l => l.Split('"')[3]));
         Assert.True(BuildLocked().Succeeded);
     }
 

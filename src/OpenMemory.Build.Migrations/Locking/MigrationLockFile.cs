@@ -42,7 +42,9 @@ internal static class MigrationLockFile
             }
         }
 
-        return [.. entries.OrderBy(e => e.Version).ThenBy(e => e.Entry.File, StringComparer.Ordinal).Select(e => e.Entry)];
+        // In run order: versions, then repeatables by name.
+        return [.. entries.OrderBy(e => e.Entry.Version.StartsWith(MigrationFileName.RepeatablePrefix, StringComparison.Ordinal))
+            .ThenBy(e => e.Version).ThenBy(e => e.Entry.Version, StringComparer.Ordinal).ThenBy(e => e.Entry.File, StringComparer.Ordinal).Select(e => e.Entry)];
     }
 
     public static string Render(string module, IReadOnlyList<LockedMigration> entries)
