@@ -64,7 +64,7 @@ public sealed class MigrationResult
     /// <summary>Migrations this run applied (the length of <see cref="Applied"/>).</summary>
     public int AppliedNowCount => Migrations.Count(m => m.State == MigrationState.AppliedNow);
 
-    public int PendingCount => Migrations.Count(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder);
+    public int PendingCount => Migrations.Count(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder or MigrationState.RepeatableChanged);
 
     /// <summary>The errors, each with its code, message and, where there is one, file, line and column.</summary>
     public IReadOnlyList<MigrationDiagnostic> Errors => [.. Diagnostics.Where(d => d.IsError)];
@@ -76,5 +76,15 @@ public sealed class MigrationResult
     public IReadOnlyList<MigrationRecord> Skipped => [.. Migrations.Where(m => m.State is MigrationState.Applied or MigrationState.Baselined)];
 
     /// <summary>Migrations still to apply (all of them after Preview or Verify).</summary>
-    public IReadOnlyList<MigrationRecord> Pending => [.. Migrations.Where(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder)];
+    public IReadOnlyList<MigrationRecord> Pending => [.. Migrations.Where(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder or MigrationState.RepeatableChanged)];
+
+    /// <summary>A fan-out run (<see cref="MigrationOptions.Targets"/>): one result per target, in target order.</summary>
+    public IReadOnlyList<MigrationTargetResult> Targets { get; init; } = [];
+}
+
+/// <summary>What a fan-out run did to one target.</summary>
+public sealed record MigrationTargetResult(string Name, MigrationResult Result, string? EndVersion, long ElapsedMs)
+{
+    /// <summary>Not started: an earlier target failed and <see cref="MigrationOptions.FailFast"/> was set.</summary>
+    public bool Skipped { get; init; }
 }

@@ -18,7 +18,9 @@ public sealed class Migrator(ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
-        return new MigrationRun(source, options, new RunLog(_logger)).ExecuteAsync(cancellationToken);
+        return options.Targets.Count > 0 || !string.IsNullOrWhiteSpace(options.TargetsQuery)
+            ? new FanOutRun(source, options, _logger).ExecuteAsync(cancellationToken)
+            : new MigrationRun(source, options, new RunLog(_logger)).ExecuteAsync(cancellationToken);
     }
 
     /// <summary>Migrates the <c>*.sql</c> files under a folder.</summary>

@@ -57,6 +57,23 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
     /// <summary>The version a rollback returns to (Mode Rollback, or Preview or Verify of a rollback).</summary>
     public string? TargetVersion { get; set; }
 
+    /// <summary>
+    /// Fan-out targets: each item a PostgreSQL schema (its name, or metadata Schema) of the configured database, or a
+    /// database of its own: metadata ConnectionStringVariable (read from the environment), or SqliteDatabase (a file).
+    /// </summary>
+    public ITaskItem[] Targets { get; set; } = [];
+
+    /// <summary>SQL whose rows are more targets (schema names; on SQLite, database files).</summary>
+    public string? TargetsQuery { get; set; }
+
+    /// <summary>Targets at once; empty for the number of cores.</summary>
+    public string? MaxParallelism { get; set; }
+
+    public bool FailFast { get; set; }
+
+    /// <summary>"i/n": this process's shard of the targets.</summary>
+    public string? TargetShard { get; set; }
+
     /// <summary>Set when MigrateOnBuild or MigrateOnPublish runs the task, not the user: a rollback is refused then.</summary>
     public bool RunByBuildOrPublish { get; set; }
 
@@ -84,8 +101,8 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
 
         var source = MSBuildMigrations.Source(Migrations, BuildEngine);
         var result = new Migrator(new MSBuildLogger(Log)).MigrateAsync(source, options, _cancellation.Token).GetAwaiter().GetResult();
-        AppliedCount = result.RecordedCount;
-        PendingCount = result.PendingCount;
+        AppliedCount = result.Targets.Count > 0 ? result.Targets.Sum(t => t.Result.RecordedCount) : result.RecordedCount;
+        PendingCount = result.Targets.Count > 0 ? result.Targets.Sum(t => t.Result.PendingCount) : result.PendingCount;
         var reported = MSBuildMigrations.Report(Log, result.Diagnostics.Select(WithCommandLineHint));
         return WriteReport(result) && reported;
     }
@@ -136,6 +153,12 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
                 HeartbeatInterval = ParseHeartbeat(),
                 Mode = ParseMode(),
                 TargetVersion = string.IsNullOrWhiteSpace(TargetVersion) ? null : TargetVersion.Trim(),
+                Targets = [.. Targets.Select(ToTarget)],
+                TargetsQuery = string.IsNullOrWhiteSpace(TargetsQuery) ? null : TargetsQuery,
+                MaxParallelism = string.IsNullOrWhiteSpace(MaxParallelism) ? Environment.ProcessorCount
+                    : int.TryParse(MaxParallelism.Trim(), out var parallelism) ? parallelism : throw new MigrationException(Errors.InvalidTargets($"MaxParallelism '{MaxParallelism}' is not a number")),
+                FailFast = FailFast,
+                TargetShard = string.IsNullOrWhiteSpace(TargetShard) ? null : TargetShard.Trim(),
                 AllowOutOfOrder = AllowOutOfOrder,
                 FailOnPending = FailOnPending,
                 PreviewFile = string.IsNullOrWhiteSpace(PreviewFile) ? null : PreviewFile,
@@ -149,6 +172,20 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
             MSBuildMigrations.Report(Log, [e.Diagnostic]);
             return false;
         }
+    }
+
+    private static MigrationTarget ToTarget(ITaskItem item)
+    {
+        var variable = item.GetMetadata("ConnectionStringVariable");
+        var sqlite = item.GetMetadata("SqliteDatabase");
+        var schema = item.GetMetadata("Schema");
+        return new MigrationTarget(item.ItemSpec.Trim())
+        {
+            Schema = string.IsNullOrWhiteSpace(schema) ? null : schema.Trim(),
+            ConnectionString = !string.IsNullOrWhiteSpace(variable) ? ConnectionResolver.ResolveConnectionString("", null, variable, Environment.GetEnvironmentVariable)
+                : !string.IsNullOrWhiteSpace(sqlite) ? $"Data Source={Path.GetFullPath(sqlite.Trim())}"
+                : null,
+        };
     }
 
     private TimeSpan ParseRunLockTimeout() =>

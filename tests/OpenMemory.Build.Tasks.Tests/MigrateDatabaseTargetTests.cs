@@ -54,6 +54,29 @@ public sealed class MigrateDatabaseTargetTests : IDisposable
     }
 
     [Fact]
+    public void MigrationTarget_items_migrate_each_sqlite_file_and_a_bad_target_is_a_coded_error()
+    {
+        using var project = new ConsumerProject("Tenants", extraItems: """
+            <MigrationTarget Include="alpha" SqliteDatabase="tenants/alpha.sqlite" />
+            <MigrationTarget Include="beta" SqliteDatabase="tenants/beta.sqlite" />
+            """);
+        project.AddMigration("001_a.sql", "CREATE TABLE a (id INTEGER);");
+        project.AddMigration("002_b.sql", "CREATE TABLE b (id INTEGER);");
+
+        var outcome = project.Build(properties: new Dictionary<string, string> { ["MigrationMaxParallelism"] = "2" });
+
+        Assert.True(outcome.Succeeded, outcome.Log);
+        foreach (var tenant in new[] { "alpha", "beta" })
+        {
+            Assert.Equal(["001", "002"], SqliteQuery.Column(project.Combine("tenants", $"{tenant}.sqlite"), "SELECT version FROM schema_migrations ORDER BY version"));
+        }
+
+        Assert.Contains("[MIGRATE] 2 target(s): 2 ok, 0 failed, 0 skipped; 4 migration(s) applied", outcome.Log);
+        var shard = project.Build(properties: new Dictionary<string, string> { ["MigrationTargetShard"] = "2/2" });
+        Assert.Equal("OMB2016", Assert.Single(shard.Errors).Code);
+    }
+
+    [Fact]
     public void A_modified_applied_migration_fails_the_build_with_a_coded_error_located_at_the_file()
     {
         var file = _project.AddMigration("001_init.sql", "CREATE TABLE a (id INTEGER);");

@@ -98,6 +98,12 @@ internal static class Errors
     public static MigrationDiagnostic RollbackNotExplicit() => Error("OMB2015",
         "MigrationMode is Rollback in a build or publish that migrates on its own (MigrateOnBuild or MigrateOnPublish). A rollback is always asked for explicitly: dotnet build -t:MigrateDatabase -p:MigrationMode=Rollback -p:MigrationTargetVersion=...");
 
+    public static MigrationDiagnostic InvalidTargets(string problem) => Error("OMB2016",
+        $"The migration targets are not usable: {problem}. Name each target once (MigrationTarget items or the rows of MigrationTargetsQuery), give MigrationMaxParallelism a number of 1 or more, and MigrationTargetShard as i/n with 0 <= i < n.");
+
+    public static MigrationDiagnostic TargetsQueryFailed(string message) => Error("OMB2017",
+        $"MigrationTargetsQuery failed on the configured database: {message}. Fix the query: it must return one column, the schema names (on SQLite, the database files) to migrate.");
+
     public static MigrationDiagnostic InvalidLockTimeout(string value) => Error("OMB2010",
         $"MigrationRunLockTimeout '{value}' is not a number of seconds. Use a whole number such as 60.");
 

@@ -37,6 +37,9 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// </summary>
     public virtual Task<bool> AdoptHistoryAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
+    /// <summary>The first column of every row of a query (fan-out's targets query), as text.</summary>
+    public abstract Task<IReadOnlyList<string>> QueryColumnAsync(string sql, CancellationToken cancellationToken);
+
     /// <summary>Creates what Apply writes into (schema, history table) when missing.</summary>
     public abstract Task PrepareAsync(CancellationToken cancellationToken);
 

@@ -93,7 +93,39 @@ internal static class MigrationReport
         }
 
         json.WriteEndArray();
+        if (result.Targets.Count > 0)
+        {
+            WriteTargets(json, result);
+        }
+
         json.WriteEndObject();
+    }
+
+    /// <summary>A fan-out run: one entry per target, as its summary row says it.</summary>
+    private static void WriteTargets(Utf8JsonWriter json, MigrationResult result)
+    {
+        json.WriteStartArray("targets");
+        foreach (var target in result.Targets)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", target.Name);
+            json.WriteString("startVersion", target.Result.StartVersion);
+            json.WriteString("endVersion", target.EndVersion);
+            json.WriteNumber("appliedNow", target.Result.AppliedNowCount);
+            json.WriteNumber("pending", target.Result.PendingCount);
+            json.WriteNumber("elapsedMs", target.ElapsedMs);
+            json.WriteString("result", target.Skipped ? "skipped" : !target.Result.Succeeded ? "failed" : target.Result.PendingCount > 0 && result.Mode != MigrationMode.Apply ? "behind" : "ok");
+            json.WriteStartArray("errors");
+            foreach (var error in target.Result.Errors)
+            {
+                json.WriteStringValue($"{error.Code}: {error.Message}");
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     public static string StateName(MigrationState state) => state switch

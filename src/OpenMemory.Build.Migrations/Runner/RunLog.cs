@@ -13,6 +13,7 @@ internal sealed class RunLog(ILogger logger)
     public static readonly EventId Outcome = new(1, "MigrationOutcome");
     public static readonly EventId Step = new(2, "MigrationStep");
     public static readonly EventId Statement = new(3, "MigrationStatement");
+    public static readonly EventId Heartbeat = new(4, "MigrationHeartbeat");
 
     /// <summary>Whether statement timings are wanted: they cost a round trip per statement on PostgreSQL.</summary>
     public bool WantsStatements => logger.IsEnabled(LogLevel.Debug);
@@ -31,7 +32,7 @@ internal sealed class RunLog(ILogger logger)
         logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} completed successfully ({Milliseconds} ms)", script.Id, milliseconds);
 
     public void StillRunning(MigrationScript script, int? line, TimeSpan elapsed, string? waiting) =>
-        logger.LogInformation(Outcome, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Id, (int)Math.Round(elapsed.TotalSeconds),
+        logger.LogInformation(Heartbeat, "[MIGRATE] Migration {Version} still running after {Seconds} s{Where}{Waiting}", script.Id, (int)Math.Round(elapsed.TotalSeconds),
             line is { } l ? $", statement on line {l} of {script.FileName}" : "", waiting is null ? "" : $"; it {waiting}");
 
     public void Catalog(CatalogResult catalog, string provider)
@@ -87,6 +88,23 @@ internal sealed class RunLog(ILogger logger)
 
     public void RollbackVerified(string target, int count) =>
         logger.LogInformation(Outcome, "[MIGRATE] Verified rollback to {Target}: {Count} migration(s) would be rolled back; every down script is there", target, count);
+
+    public void TargetsFound(int count, int total, string? shard) =>
+        logger.LogInformation(Step, "[MIGRATE] {Count} target(s){Shard}", count, shard is null ? "" : $" in shard {shard} (of {total})");
+
+    public void TargetDone(int done, int total, string line) => logger.LogInformation(Outcome, "[MIGRATE] {Done}/{Total} {Line}", done, total, line);
+
+    public void TargetRow(string row, bool detail)
+    {
+        if (detail)
+        {
+            logger.LogDebug(Step, "[MIGRATE] {Row}", row);
+        }
+        else
+        {
+            logger.LogInformation(Outcome, "[MIGRATE] {Row}", row);
+        }
+    }
 
     public void AllCompleted(int applied, string? from, string? to, long milliseconds) =>
         logger.LogInformation(Outcome, "[MIGRATE] All migrations completed: {Applied} applied in {Milliseconds} ms; database version {From} -> {To}",

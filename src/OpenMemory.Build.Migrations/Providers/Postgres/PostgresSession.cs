@@ -74,6 +74,19 @@ internal sealed partial class PostgresSession(
         return versions;
     }
 
+    public override async Task<IReadOnlyList<string>> QueryColumnAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+
+        return values;
+    }
+
     public override async Task<IReadOnlyList<FlywayRow>?> ReadFlywayHistoryAsync(CancellationToken cancellationToken)
     {
         var qualified = $"{QuotedSchema}.{FlywayHistory.TableName}";

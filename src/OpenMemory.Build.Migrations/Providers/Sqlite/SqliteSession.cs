@@ -55,6 +55,19 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.FromResult<IReadOnlyList<string>?>(versions);
     }
 
+    public override Task<IReadOnlyList<string>> QueryColumnAsync(string sql, CancellationToken cancellationToken)
+    {
+        using var command = Command(sql);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(values);
+    }
+
     public override Task<IReadOnlyList<FlywayRow>?> ReadFlywayHistoryAsync(CancellationToken cancellationToken)
     {
         using (var exists = Command($"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{FlywayHistory.TableName}'"))
