@@ -59,7 +59,28 @@ internal static class MigrationPreparer
         return diagnostics;
     }
 
+    // A file without placeholders splits the same for every target of a fan-out run: it is prepared once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MigrationScript, Prepared> WithoutPlaceholders = new();
+
+    private sealed record Prepared(SqlDialect Dialect, PreparedMigration Migration);
+
     public static PreparedMigration Prepare(MigrationScript script, DatabaseProvider provider)
+    {
+        if (WithoutPlaceholders.TryGetValue(script, out var cached) && cached.Dialect == provider.Dialect)
+        {
+            return cached.Migration;
+        }
+
+        var prepared = PrepareUncached(script, provider);
+        if (prepared.Expanded.IsUnchanged)
+        {
+            WithoutPlaceholders.AddOrUpdate(script, new Prepared(provider.Dialect, prepared));
+        }
+
+        return prepared;
+    }
+
+    private static PreparedMigration PrepareUncached(MigrationScript script, DatabaseProvider provider)
     {
         var expanded = TemplateExpander.Expand(script.Text, provider.Scope, script.Path);
         IReadOnlyList<SqlStatement> statements;

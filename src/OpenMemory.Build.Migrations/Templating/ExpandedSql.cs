@@ -13,7 +13,12 @@ internal sealed class ExpandedSql
 
     public string Text { get; }
 
-    internal static ExpandedSql Unchanged(string text) => new(text, [new Segment(0, 0, Literal: true)]);
+    /// <summary>The text had no placeholder: it is the same whatever the target's schema and tables.</summary>
+    public bool IsUnchanged => ReferenceEquals(_segments, UnchangedSegments);
+
+    private static readonly IReadOnlyList<Segment> UnchangedSegments = [new Segment(0, 0, Literal: true)];
+
+    internal static ExpandedSql Unchanged(string text) => new(text, UnchangedSegments);
 
     /// <summary>The offset in the original text that produced <paramref name="expandedOffset"/>; inside a placeholder, its start.</summary>
     public int ToOriginalOffset(int expandedOffset)
