@@ -9,6 +9,7 @@ using OpenMemory.Build.Testing;
 //   dotnet run -c Release --project bench/OpenMemory.Build.Bench [-- --sizes 500,2000 --reps 3 --noop-reps 7]
 //   ... -- --plain-build [--sizes 500 --noop-reps 9]: only the plain-build figure (package versus none)
 //   ... -- --copy [--rows 300000 --noop-reps 5]: only the COPY figure (a pg_dump data dump, engine versus psql)
+//   ... -- --fan-out [--schemas 100 --migrations 50 --wide 1000]: only the fan-out figures
 var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
 var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
 var noOpReps = int.Parse(Option("--noop-reps", "7"), CultureInfo.InvariantCulture);
@@ -28,6 +29,13 @@ if (args.Contains("--copy"))
     CopyLoad.Measure(server, work.Path, int.Parse(Option("--rows", "300000"), CultureInfo.InvariantCulture), noOpReps, output);
     return 0;
 }
+if (args.Contains("--fan-out"))
+{
+    FanOutLoad.Measure(server, work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], int.Parse(Option("--schemas", "100"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--migrations", "50"), CultureInfo.InvariantCulture), int.Parse(Option("--wide", "1000"), CultureInfo.InvariantCulture), output);
+    return 0;
+}
+
 var results = new Results();
 foreach (var n in sizes)
 {

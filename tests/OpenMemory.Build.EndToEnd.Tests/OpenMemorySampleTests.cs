@@ -9,10 +9,10 @@ public sealed class OpenMemorySampleTests(PostgresFixture postgres)
 {
     private readonly PostgresServer _server = postgres.Server;
 
-    private ProcessResult MigrateSample(string database, string schema) =>
+    private ProcessResult MigrateSample(string database, string schema, string sample = "OpenMemory", params string[] extra) =>
         ProcessRunner.Run("dotnet",
-            ["build", RepositoryPaths.Combine("samples", "OpenMemory", "OpenMemory.Database.csproj"), "-t:MigrateDatabase",
-             "-p:MigrationProvider=postgres", "-p:OpenMemoryBuildTasksConfiguration=EndToEnd", "-p:MigrationUseLockFile=false"],
+            ["build", RepositoryPaths.Combine("samples", sample, $"{sample}.Database.csproj"), "-t:MigrateDatabase",
+             "-p:MigrationProvider=postgres", "-p:OpenMemoryBuildTasksConfiguration=EndToEnd", "-p:MigrationUseLockFile=false", .. extra],
             RepositoryPaths.Root,
             new Dictionary<string, string?>
             {
@@ -55,4 +55,26 @@ public sealed class OpenMemorySampleTests(PostgresFixture postgres)
         Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')", database));
     }
 
+    [Fact]
+    public void The_tenants_sample_brings_every_tenant_schema_to_the_same_version_and_the_llmemory_sample_every_instance()
+    {
+        var database = _server.CreateDatabase();
+        _server.Execute("CREATE TABLE public.tenants (schema_name text);\nINSERT INTO public.tenants VALUES ('tenant_umbrella'), ('tenant_hooli');", database);
+
+        var tenants = MigrateSample(database, "unused", "Tenants", "-p:MigrationTargetsQuery=SELECT schema_name FROM public.tenants");
+        var instances = MigrateSample(database, "unused", "LLMemory", "-p:LLMemoryInstances=llmemory_a llmemory_b");
+
+        Assert.True(tenants.Succeeded, tenants.Output);
+        Assert.Contains("[MIGRATE] 5 target(s): 5 ok, 0 failed, 0 skipped; 15 migration(s) applied", tenants.Output);
+        foreach (var schema in new[] { "tenant_acme", "tenant_globex", "tenant_initech", "tenant_umbrella", "tenant_hooli" })
+        {
+            Assert.Equal(["1.1.0", "1.2.0", "1.3.0"], _server.Rows($"SELECT version FROM {schema}.schema_migrations ORDER BY version", database).Select(r => (string)r[0]!));
+        }
+
+        Assert.True(instances.Succeeded, instances.Output);
+        foreach (var schema in new[] { "llmemory_a", "llmemory_b" })
+        {
+            Assert.Equal(2L, _server.Scalar($"SELECT count(*) FROM {schema}.schema_migrations WHERE module_name = 'aword_memory'", database));
+        }
+    }
 }
