@@ -45,8 +45,9 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
             {
                 await slots.WaitAsync(stop.Token);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // Fail-fast, or Ctrl+C: a target not started yet is left untouched.
                 results[index] = Skipped(target);
                 return;
             }
@@ -78,6 +79,11 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
         await Task.WhenAll(tasks);
 
         var all = results.Select((r, i) => r ?? Skipped(targets[i])).ToList();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            diagnostics.Add(Errors.Cancelled());
+        }
+
         foreach (var target in all)
         {
             diagnostics.AddRange(target.Result.Diagnostics.Select(d => d with { Message = $"[{target.Name}] {d.Message}" }));

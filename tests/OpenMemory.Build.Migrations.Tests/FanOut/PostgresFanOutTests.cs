@@ -108,6 +108,25 @@ public sealed class PostgresFanOutTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_fan_out_returns_a_coded_result_and_leaves_targets_not_started_untouched()
+    {
+        _workspace.Add("001_slow.sql", "CREATE TABLE slow (id int);\nSELECT pg_sleep(0.2);");
+        var database = _server.CreateDatabase();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        var result = await new Migrator().MigrateAsync(_workspace.MigrationsFolder, Options(database, o =>
+        {
+            o.Targets = [.. Enumerable.Range(1, 10).Select(i => new MigrationTarget($"c{i:00}"))];
+            o.MaxParallelism = 1;
+        }), cancel.Token);
+
+        Assert.Contains(result.Errors, e => e.Code == Diagnostics.Errors.Cancelled().Code);
+        Assert.Contains(result.Targets, t => t.Skipped);
+        var started = result.Targets.Where(t => !t.Skipped).Select(t => t.Name).ToList();
+        Assert.Equal(0L, _server.Scalar($"SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'c__' AND nspname NOT IN ({string.Join(", ", started.Select(n => $"'{n}'"))})", database));
+    }
+
+    [Fact]
     public async Task Two_shards_run_at_once_cover_every_target_exactly_once()
     {
         AddTenantMigrations(3);
