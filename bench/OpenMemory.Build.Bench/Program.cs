@@ -10,6 +10,7 @@ using OpenMemory.Build.Testing;
 //   ... -- --plain-build [--sizes 500 --noop-reps 9]: only the plain-build figure (package versus none)
 //   ... -- --copy [--rows 300000 --noop-reps 5]: only the COPY figure (a pg_dump data dump, engine versus psql)
 //   ... -- --fan-out [--schemas 100 --migrations 50 --wide 1000]: only the fan-out figures
+//   ... -- --shapes [--reps 3]: only the real-world shapes (table rebuilds, a service's changes, a large data file)
 var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
 var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
 var noOpReps = int.Parse(Option("--noop-reps", "7"), CultureInfo.InvariantCulture);
@@ -33,6 +34,12 @@ if (args.Contains("--fan-out"))
 {
     FanOutLoad.Measure(server, work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], int.Parse(Option("--schemas", "100"), CultureInfo.InvariantCulture),
         int.Parse(Option("--migrations", "50"), CultureInfo.InvariantCulture), int.Parse(Option("--wide", "1000"), CultureInfo.InvariantCulture), output);
+    return 0;
+}
+
+if (args.Contains("--shapes"))
+{
+    RealWorldLoad.Measure(server, work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], reps, output);
     return 0;
 }
 
