@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Npgsql;
 using OpenMemory.Build.Migrations;
 using OpenMemory.Build.Testing;
 
@@ -52,26 +51,16 @@ internal static class FanOutLoad
         MigrationGenerator.Write(wideFolder, 10);
         GC.Collect();
         var before = Process.GetCurrentProcess().WorkingSet64;
-        var peakConnections = 0;
-        var peakMemory = before;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        double wide;
+        int peakConnections;
+        long peakMemory;
+        using (var watch = new ConnectionWatch(server, wideDatabase))
         {
-            await using var connection = new NpgsqlConnection(server.ConnectionString(wideDatabase) + ";Pooling=false");
-            await connection.OpenAsync();
-            while (!stop.IsCancellationRequested)
-            {
-                await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'", connection);
-                peakConnections = Math.Max(peakConnections, (int)(long)(await command.ExecuteScalarAsync())!);
-                peakMemory = Math.Max(peakMemory, Process.GetCurrentProcess().WorkingSet64);
-                await Task.Delay(10);
-            }
-        });
-        var wideClock = Stopwatch.StartNew();
-        Require(new Migrator().MigrateAsync(wideFolder, Options(server, wideDatabase, wideTargets, Environment.ProcessorCount)).GetAwaiter().GetResult());
-        var wide = wideClock.Elapsed.TotalSeconds;
-        stop.Cancel();
-        sampler.Wait();
+            var wideClock = Stopwatch.StartNew();
+            Require(new Migrator().MigrateAsync(wideFolder, Options(server, wideDatabase, wideTargets, Environment.ProcessorCount)).GetAwaiter().GetResult());
+            wide = wideClock.Elapsed.TotalSeconds;
+            (peakConnections, peakMemory) = (watch.Peak, watch.PeakWorkingSet);
+        }
 
         var invariant = CultureInfo.InvariantCulture;
         var block = $"""

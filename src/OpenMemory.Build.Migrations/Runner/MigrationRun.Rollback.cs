@@ -49,18 +49,9 @@ internal sealed partial class MigrationRun
         {
             log.RollingBack(migration);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            try
+            if (await RunOneAsync(session!, down, entry, migration,
+                    (e, line, column) => Errors.RollbackFailed(down.Script.Path, line, column, migration.Id, e.DatabaseMessage), cancellationToken) is null)
             {
-                await using (Heartbeat.Start(options.HeartbeatInterval, (elapsed, token) => BeatAsync(session!, down, elapsed, token)))
-                {
-                    await session!.ApplyAsync(down, entry, cancellationToken);
-                }
-            }
-            catch (StatementFailedException e)
-            {
-                var (line, column) = down.Locate(e.StatementIndex, e.PositionInStatement);
-                _diagnostics.Add(Errors.RollbackFailed(down.Script.Path, line, column, migration.Id, e.DatabaseMessage));
-                SetState(migration, MigrationState.Failed, null);
                 return;
             }
 

@@ -208,38 +208,19 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         {
             var script = migration.Script;
             log.Running(script);
-            session.StatementCompleted = log.WantsStatements
-                ? (index, ms) => log.StatementDone(script, migration.Locate(index, 0).Line, ms)
-                : null;
             if (migration.Statements.Count == 0 && !script.Placeholder)
             {
                 log.CommentsOnly(script);
             }
 
             var started = System.Diagnostics.Stopwatch.StartNew();
-            ApplyOutcome outcome;
-            try
+            var outcome = await RunOneAsync(session, migration, Entry(script, AppliedMigration.KindApplied, null), script, (e, line, column) => e.PermissionDenied
+                ? Errors.PermissionDenied(script.Path, line, column, script.Id, e.DatabaseMessage, PermissionHint(e))
+                : script.NoTransaction
+                    ? Errors.NoTransactionMigrationFailed(script.Path, line, column, script.Id, e.StatementIndex, migration.Statements.Count, e.DatabaseMessage)
+                    : Errors.MigrationFailed(script.Path, line, column, script.Id, e.DatabaseMessage), cancellationToken);
+            if (outcome is null)
             {
-                await using (Heartbeat.Start(options.HeartbeatInterval, (elapsed, token) => BeatAsync(session, migration, elapsed, token)))
-                {
-                    outcome = await session.ApplyAsync(migration, Entry(script, AppliedMigration.KindApplied, null), cancellationToken);
-                }
-            }
-            catch (StatementFailedException e)
-            {
-                var (line, column) = migration.Locate(e.StatementIndex, e.PositionInStatement);
-                _diagnostics.Add(e.PermissionDenied
-                    ? Errors.PermissionDenied(script.Path, line, column, script.Id, e.DatabaseMessage, PermissionHint(e))
-                    : script.NoTransaction
-                        ? Errors.NoTransactionMigrationFailed(script.Path, line, column, script.Id, e.StatementIndex, migration.Statements.Count, e.DatabaseMessage)
-                        : Errors.MigrationFailed(script.Path, line, column, script.Id, e.DatabaseMessage));
-                SetState(script, MigrationState.Failed, null);
-                return;
-            }
-            catch (MigrationException e)
-            {
-                _diagnostics.Add(e.Diagnostic);
-                SetState(script, MigrationState.Failed, null);
                 return;
             }
 
@@ -257,6 +238,37 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
 
         await GrantAppRoleAsync(session, cancellationToken);
         log.AllCompleted(appliedNow, startVersion, prepared.LastOrDefault(m => !m.Script.IsRepeatable)?.Script.Id ?? startVersion, run.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Runs one prepared script with its history change, as Apply and Rollback both do: a heartbeat while it runs,
+    /// statement timings when wanted, and a failure located in its file. Null when it failed (diagnostic added).
+    /// </summary>
+    private async Task<ApplyOutcome?> RunOneAsync(DatabaseSession session, PreparedMigration migration, HistoryEntry entry, MigrationScript stateOf,
+        Func<StatementFailedException, int, int, MigrationDiagnostic> failure, CancellationToken cancellationToken)
+    {
+        session.StatementCompleted = log.WantsStatements
+            ? (index, ms) => log.StatementDone(migration.Script, migration.Locate(index, 0).Line, ms)
+            : null;
+        try
+        {
+            await using (Heartbeat.Start(options.HeartbeatInterval, (elapsed, token) => BeatAsync(session, migration, elapsed, token)))
+            {
+                return await session.ApplyAsync(migration, entry, cancellationToken);
+            }
+        }
+        catch (StatementFailedException e)
+        {
+            var (line, column) = migration.Locate(e.StatementIndex, e.PositionInStatement);
+            _diagnostics.Add(failure(e, line, column));
+        }
+        catch (MigrationException e)
+        {
+            _diagnostics.Add(e.Diagnostic);
+        }
+
+        SetState(stateOf, MigrationState.Failed, null);
+        return null;
     }
 
     private async Task BeatAsync(DatabaseSession session, PreparedMigration migration, TimeSpan elapsed, CancellationToken cancellationToken)

@@ -354,17 +354,8 @@ public abstract class ReadmeClaims : IDisposable
         Assert.Equal(rolledBack.History(), previewed.History());
     }
 
-    private static MigrationOptions Rollback(MigrationOptions options, string? target, MigrationMode mode = MigrationMode.Rollback) => new()
-    {
-        Module = options.Module,
-        Provider = options.Provider,
-        ConnectionString = options.ConnectionString,
-        Schema = options.Schema,
-        Mode = options.Mode == MigrationMode.Apply ? mode : options.Mode,
-        LockTimeout = options.LockTimeout,
-        PreviewFile = options.PreviewFile,
-        TargetVersion = target,
-    };
+    private static MigrationOptions Rollback(MigrationOptions options, string? target, MigrationMode mode = MigrationMode.Rollback) =>
+        TestDatabase.With(options, target: target, mode: options.Mode == MigrationMode.Apply ? mode : options.Mode);
 
     [Fact]
     public void Running_it_again_finds_nothing_pending()

@@ -44,17 +44,21 @@ public abstract class TestDatabase
         DeployScript.Write(FileSystemMigrationSource.FromDirectory(workspace.MigrationsFolder),
             WithBaseline(Options(MigrationMode.Apply, module), baseline), folder);
 
-    public static MigrationOptions WithBaseline(MigrationOptions options, string? baseline) => new()
+    public static MigrationOptions WithBaseline(MigrationOptions options, string? baseline) => With(options, baseline: baseline);
+
+    /// <summary>A copy of a test's options with a baseline, a rollback target or another mode.</summary>
+    public static MigrationOptions With(MigrationOptions options, string? baseline = null, string? target = null, MigrationMode? mode = null) => new()
     {
         Module = options.Module,
         Provider = options.Provider,
         ConnectionString = options.ConnectionString,
         Schema = options.Schema,
-        Mode = options.Mode,
+        Mode = mode ?? options.Mode,
         LockTimeout = options.LockTimeout,
         PreviewFile = options.PreviewFile,
         AppRole = options.AppRole,
-        BaselineVersion = baseline,
+        BaselineVersion = baseline ?? options.BaselineVersion,
+        TargetVersion = target ?? options.TargetVersion,
     };
 }
 

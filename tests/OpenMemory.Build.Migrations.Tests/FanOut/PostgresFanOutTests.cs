@@ -1,4 +1,3 @@
-using Npgsql;
 using OpenMemory.Build.Migrations.Tests.Infrastructure;
 using OpenMemory.Build.Testing;
 
@@ -205,35 +204,5 @@ public sealed class PostgresFanOutTests(PostgresFixture fixture) : IDisposable
             PreviewFile = PreviewFile,
             LockTimeout = TimeSpan.FromSeconds(60),
         };
-    }
-
-    /// <summary>Samples the database's client connections while a run goes on, for its peak.</summary>
-    private sealed class ConnectionWatch : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public ConnectionWatch(PostgresServer server, string database)
-        {
-            _loop = Task.Run(async () =>
-            {
-                await using var connection = new NpgsqlConnection(server.ConnectionString(database) + ";Pooling=false");
-                await connection.OpenAsync();
-                while (!_stop.IsCancellationRequested)
-                {
-                    await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'", connection);
-                    Peak = Math.Max(Peak, (int)(long)(await command.ExecuteScalarAsync())!);
-                    await Task.Delay(5);
-                }
-            });
-        }
-
-        public int Peak { get; private set; }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _loop.Wait();
-        }
     }
 }
