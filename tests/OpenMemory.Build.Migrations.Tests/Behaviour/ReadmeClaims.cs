@@ -323,8 +323,30 @@ public abstract class ReadmeClaims : IDisposable
         var baselined = Assert.Single(Workspace.Run(Rollback(database.Options(), "0")).Errors, e => e.Code == "OMB3009");
         Assert.Contains("001 is recorded as baselined", baselined.Message);
         Assert.Equal("OMB2012", Assert.Single(Workspace.Run(Rollback(database.Options(), null)).Errors).Code);
+        Assert.Equal("OMB2013", Assert.Single(Workspace.Run(Rollback(database.Options(), "1.x")).Errors).Code);
         Assert.Equal("OMB2014", Assert.Single(Workspace.Run(Rollback(database.Options(), "001", MigrationMode.Apply)).Errors).Code);
         Assert.Equal(before, Snapshot(database));
+    }
+
+    [Fact]
+    public void A_failing_down_script_is_OMB4017_at_its_line_its_step_is_undone_and_the_steps_before_it_stay_done()
+    {
+        var database = NewDatabase();
+        foreach (var (name, sql) in TenWithDowns(database))
+        {
+            Workspace.Add(name, name == "008_double_totals.down.sql" ? "UPDATE orders SET total = total / 2;\nDROP TABLEX nothing;" : sql);
+        }
+
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+
+        var result = Workspace.Run(Rollback(database.Options(), "004"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB4017", error.Code);
+        Assert.Equal((Path.Combine(Workspace.MigrationsFolder, "008_double_totals.down.sql"), 2), (error.File, error.Line));
+        Assert.Equal(["001", "002", "003", "004", "005", "006", "007", "008"], database.History().Select(h => h.Split(' ')[1]));
+        Assert.Equal(60, database.Count($"SELECT sum(total) FROM {database.Table("orders")}"));
+        Assert.DoesNotContain("audit", database.Schema()); // 009, rolled back before 008 failed
     }
 
     [Fact]

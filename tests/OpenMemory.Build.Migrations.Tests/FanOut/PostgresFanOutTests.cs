@@ -87,6 +87,21 @@ public sealed class PostgresFanOutTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_targets_query_that_fails_is_OMB2017_and_nothing_is_created()
+    {
+        AddTenantMigrations(2);
+        var database = _server.CreateDatabase();
+        var before = _server.PgDump(database, "--schema-only");
+
+        var result = await new Migrator().MigrateAsync(_workspace.MigrationsFolder, Options(database, o => o.TargetsQuery = "SELECT schema_name FROM public.no_such_table"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB2017", error.Code);
+        Assert.Contains("no_such_table", error.Message);
+        Assert.Equal(before, _server.PgDump(database, "--schema-only"));
+    }
+
+    [Fact]
     public async Task Fail_fast_stops_at_the_first_failure_and_leaves_targets_not_started_untouched()
     {
         AddTenantMigrations(3);
