@@ -1,13 +1,15 @@
 using Microsoft.Build.Framework;
 using OpenMemory.Build.Migrations.Diagnostics;
 using OpenMemory.Build.Migrations.Discovery;
+using OpenMemory.Build.Migrations.Lint;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace OpenMemory.Build.Tasks;
 
 /// <summary>
 /// Checks the migration files without any database: names, versions, encodings, provider variants, and the lock
-/// file, which it updates, or in locked mode (CI) enforces.
+/// file, which it updates, or in locked mode (CI) enforces. It lints them into the lint report, which
+/// <see cref="ReportMigrationLint"/> reports from on every build.
 /// </summary>
 public sealed class ValidateMigrations : MSBuildTask
 {
@@ -24,6 +26,15 @@ public sealed class ValidateMigrations : MSBuildTask
 
     /// <summary>Enforce the lock file (CI) instead of updating it.</summary>
     public bool LockedMode { get; set; }
+
+    /// <summary>
+    /// Where the lint findings go, always written; <c>FILE.reported</c> beside it exists while some finding is to be
+    /// reported. Empty turns lint off.
+    /// </summary>
+    public string? LintReport { get; set; }
+
+    /// <summary>The committed baseline of accepted findings; it need not exist.</summary>
+    public string? LintBaselineFile { get; set; }
 
     public override bool Execute()
     {
@@ -42,6 +53,36 @@ public sealed class ValidateMigrations : MSBuildTask
             problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, LockedMode));
         }
 
+        if (!string.IsNullOrWhiteSpace(LintReport))
+        {
+            problems.AddRange(Lint(catalog, provider));
+        }
+
         return MSBuildMigrations.Report(Log, problems);
+    }
+
+    private IEnumerable<MigrationDiagnostic> Lint(CatalogResult catalog, string provider)
+    {
+        try
+        {
+            var findings = MigrationLinter.Lint(catalog.Scripts.Concat(catalog.Repeatables), provider);
+            findings = LintBaseline.Apply(findings, LintBaseline.Read(LintBaselineFile ?? ""));
+            LintReportFile.Write(LintReport!, Module, provider, findings);
+            var marker = LintReport + ".reported";
+            if (findings.Any(f => f.IsReported))
+            {
+                File.WriteAllBytes(marker, []);
+            }
+            else
+            {
+                File.Delete(marker);
+            }
+
+            return [];
+        }
+        catch (MigrationException e)
+        {
+            return [e.Diagnostic];
+        }
     }
 }

@@ -235,6 +235,13 @@ internal static class Errors
         $"Cannot write '{file}': {detail}. Check that its folder is writable.",
         file);
 
+    public static MigrationDiagnostic LintBaselineUnreadable(string file, string detail) => Error("OMB5006",
+        $"The lint baseline cannot be read: {detail}. Resolve any merge conflict, or delete it and run 'dotnet build -p:MigrationLintUpdateBaseline=true' to write it again.",
+        file);
+
+    public static MigrationDiagnostic InvalidLintSetting(string what, string value, string expected) => Error("OMB2018",
+        $"{what} '{value}' is not valid: {expected}.");
+
     public static MigrationDiagnostic Unexpected(string detail) => Error("OMB9999",
         $"Unexpected failure: {detail}. This is a bug in OpenMemory.Build; please report it with this message.");
 

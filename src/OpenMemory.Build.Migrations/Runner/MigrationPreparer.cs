@@ -9,7 +9,8 @@ namespace OpenMemory.Build.Migrations.Runner;
 /// <summary>Expands templates and splits statements for every migration about to run, before any of them runs.</summary>
 internal static class MigrationPreparer
 {
-    private static readonly HashSet<string> TransactionKeywords = ["BEGIN", "COMMIT", "ROLLBACK", "END", "START", "ABORT", "SAVEPOINT", "RELEASE"];
+    /// <summary>Statements that end or nest a transaction: refused in a transactional migration, here and by lint.</summary>
+    public static readonly IReadOnlySet<string> TransactionKeywords = new HashSet<string>(["BEGIN", "COMMIT", "ROLLBACK", "END", "START", "ABORT", "SAVEPOINT", "RELEASE"]);
 
     public static (IReadOnlyList<PreparedMigration> Prepared, IReadOnlyList<MigrationDiagnostic> Diagnostics) Prepare(
         IEnumerable<MigrationScript> scripts, DatabaseProvider provider)

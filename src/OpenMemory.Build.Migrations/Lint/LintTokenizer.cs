@@ -1,0 +1,97 @@
+using OpenMemory.Build.Migrations.Sql;
+
+namespace OpenMemory.Build.Migrations.Lint;
+
+/// <summary>
+/// Splits one statement into tokens with the engine's scanner, so comments, strings, quoted names and $$ bodies
+/// are read exactly as the splitter and the database read them.
+/// </summary>
+internal static class LintTokenizer
+{
+    public static IReadOnlyList<LintToken> Tokenize(SqlStatement statement, SqlDialect dialect)
+    {
+        var text = statement.Text;
+        var scanner = new Scanner(text, dialect);
+        var tokens = new List<LintToken>();
+        var depth = 0;
+        while (scanner.Position < text.Length)
+        {
+            var c = text[scanner.Position];
+            if (char.IsWhiteSpace(c) || scanner.TrySkipComment())
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    scanner.Position++;
+                }
+
+                continue;
+            }
+
+            var start = scanner.Position;
+            LintToken token;
+            if (c == '{' && start + 1 < text.Length && text[start + 1] == '{')
+            {
+                var end = text.IndexOf("}}", start, StringComparison.Ordinal);
+                scanner.Position = end < 0 ? text.Length : end + 2;
+                token = new(LintTokenKind.Placeholder, text[start..scanner.Position], start, depth);
+            }
+            else if (char.IsAsciiLetter(c) || c == '_' || c > 127)
+            {
+                var word = scanner.ReadWord();
+                if (scanner.Position == start)
+                {
+                    scanner.Position++;
+                    word = text[start..scanner.Position];
+                }
+
+                token = word.Length == 0
+                    ? new(LintTokenKind.Text, text[start..scanner.Position], start, depth)
+                    : new(LintTokenKind.Word, word, start, depth);
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                while (scanner.Position < text.Length && (char.IsAsciiLetterOrDigit(text[scanner.Position]) || text[scanner.Position] == '.'))
+                {
+                    scanner.Position++;
+                }
+
+                token = new(LintTokenKind.Number, text[start..scanner.Position], start, depth);
+            }
+            else if (c is '"' or '`' or '[' && (c == '"' || dialect.BracketAndBacktickIdentifiers))
+            {
+                scanner.SkipToken();
+                var inner = text[(start + 1)..(scanner.Position - 1)];
+                token = new(LintTokenKind.QuotedName, c == '"' ? inner.Replace("\"\"", "\"") : inner, start, depth);
+            }
+            else if (c is '\'' or '$')
+            {
+                scanner.SkipToken();
+                var kind = c == '$' && scanner.Position == start + 1 ? LintTokenKind.Symbol : LintTokenKind.Text;
+                token = new(kind, text[start..scanner.Position], start, depth);
+            }
+            else if (c == ':' && start + 1 < text.Length && text[start + 1] == ':')
+            {
+                scanner.Position += 2;
+                token = new(LintTokenKind.Symbol, "::", start, depth);
+            }
+            else
+            {
+                scanner.Position++;
+                if (c == ')')
+                {
+                    depth = Math.Max(0, depth - 1);
+                }
+
+                token = new(LintTokenKind.Symbol, c.ToString(), start, c == ')' ? depth : depth);
+                if (c == '(')
+                {
+                    depth++;
+                }
+            }
+
+            tokens.Add(token with { Offset = statement.Offset + token.Offset });
+        }
+
+        return tokens;
+    }
+}
