@@ -21,6 +21,22 @@ public class ErrorCatalogTests
     }
 
     [Fact]
+    public void Every_lint_rule_is_documented_with_its_danger_and_its_fix_and_listed_in_the_readme()
+    {
+        var documented = File.ReadAllText(RepositoryPaths.Combine("docs", "errors.md"));
+        var readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
+        var rules = OpenMemory.Build.Migrations.Lint.LintRules.All;
+        Assert.Equal(rules.Count, rules.Select(r => r.Code).Distinct().Count());
+        Assert.All(rules, rule =>
+        {
+            Assert.Matches(@"^OMB6\d{3}$", rule.Code);
+            Assert.Contains($"| {rule.Code} | {(rule.Severity == DiagnosticSeverity.Error ? "error" : "warning")} | {{finding}} ({rule.Name}", documented);
+            Assert.Contains($"{rule.Danger} {rule.Fix} |", documented);
+            Assert.Contains($"| {rule.Code}", readme);
+        });
+    }
+
+    [Fact]
     public void Diagnostics_render_in_msbuild_canonical_form() =>
         Assert.Equal("/p/1_x.sql(7,3): error OMB4001: boom", new MigrationDiagnostic("OMB4001", DiagnosticSeverity.Error, "boom", "/p/1_x.sql", 7, 3).ToString());
 }

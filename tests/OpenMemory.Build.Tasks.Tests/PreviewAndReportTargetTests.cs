@@ -43,7 +43,7 @@ public sealed class PreviewAndReportTargetTests : IDisposable
 
         var written = Directory.GetFiles(_project.Directory, "*.json", SearchOption.AllDirectories);
 
-        Assert.Equal(2, written.Length);
+        Assert.Equal(3, written.Length); // lock file, report, lint report
         foreach (var file in written)
         {
             // System.Text.Json's defaults refuse comments and trailing commas, as jq and Python's json do.

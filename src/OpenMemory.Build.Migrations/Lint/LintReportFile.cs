@@ -26,7 +26,7 @@ internal static class LintReportFile
 
     private static void Write(Stream stream, string module, string provider, IReadOnlyList<LintFinding> findings)
     {
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteNumber("lintVersion", SchemaVersion);
         json.WriteString("module", module);
