@@ -11,6 +11,7 @@ using OpenMemory.Build.Testing;
 //   ... -- --copy [--rows 300000 --noop-reps 5]: only the COPY figure (a pg_dump data dump, engine versus psql)
 //   ... -- --fan-out [--schemas 100 --migrations 50 --wide 1000]: only the fan-out figures
 //   ... -- --shapes [--reps 3]: only the real-world shapes (table rebuilds, a service's changes, a large data file)
+//   ... -- --lint [--sizes 2000 --noop-reps 7]: only lint (false positives, agreement with squawk, cost in a plain build)
 var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
 var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
 var noOpReps = int.Parse(Option("--noop-reps", "7"), CultureInfo.InvariantCulture);
@@ -21,6 +22,12 @@ using var work = new TempDirectory("omb-bench");
 if (args.Contains("--plain-build"))
 {
     PlainBuild.Measure(work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], sizes[0], noOpReps, output);
+    return 0;
+}
+
+if (args.Contains("--lint"))
+{
+    LintLoad.Measure(work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], sizes.Length == 1 ? sizes[0] : 2000, noOpReps, output);
     return 0;
 }
 

@@ -47,25 +47,29 @@ public sealed class ValidateMigrations : MSBuildTask
 
         var catalog = MigrationCatalog.LoadWithNotes(source, provider);
         var problems = catalog.Diagnostics.ToList();
-        problems.AddRange(OpenMemory.Build.Migrations.Runner.MigrationPreparer.CheckStatements(catalog.Scripts.Concat(catalog.Repeatables), provider));
+        var scripts = catalog.Scripts.Concat(catalog.Repeatables).ToList();
+        var lint = !string.IsNullOrWhiteSpace(LintReport);
+        var (splitProblems, findings) = lint
+            ? LintPipeline.SplitAndLint(scripts, provider)
+            : (OpenMemory.Build.Migrations.Runner.MigrationPreparer.CheckStatements(scripts, provider).Diagnostics, []);
+        problems.AddRange(splitProblems);
         if (!string.IsNullOrWhiteSpace(LockFile))
         {
             problems.AddRange(LockFileStep.Run(Log, source, Module, LockFile, LockedMode));
         }
 
-        if (!string.IsNullOrWhiteSpace(LintReport))
+        if (lint)
         {
-            problems.AddRange(Lint(catalog, provider));
+            problems.AddRange(WriteLintReport(findings, provider));
         }
 
         return MSBuildMigrations.Report(Log, problems);
     }
 
-    private IEnumerable<MigrationDiagnostic> Lint(CatalogResult catalog, string provider)
+    private IEnumerable<MigrationDiagnostic> WriteLintReport(IReadOnlyList<LintFinding> findings, string provider)
     {
         try
         {
-            var findings = MigrationLinter.Lint(catalog.Scripts.Concat(catalog.Repeatables), provider);
             findings = LintBaseline.Apply(findings, LintBaseline.Read(LintBaselineFile ?? ""));
             LintReportFile.Write(LintReport!, Module, provider, findings);
             var marker = LintReport + ".reported";

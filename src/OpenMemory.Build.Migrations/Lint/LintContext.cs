@@ -15,7 +15,7 @@ internal sealed class LintContext
     private readonly List<LintFinding> _findings = [];
     private readonly Dictionary<string, int> _seenFingerprints = new(StringComparer.Ordinal);
     private readonly List<(string Table, LintToken At, bool ForeignKeysOn, string Statement)> _droppedTables = [];
-    private SourceText _source = new("");
+    private SourceText? _source;
     private string _statementText = "";
 
     public SchemaFacts Facts { get; } = new();
@@ -37,7 +37,7 @@ internal sealed class LintContext
     public void BeginMigration(MigrationScript script)
     {
         Script = script;
-        _source = new SourceText(script.Text);
+        _source = null;
         CreatedHere.Clear();
         _droppedTables.Clear();
         LockTimeoutSet = false;
@@ -105,6 +105,7 @@ internal sealed class LintContext
 
     public void Report(LintRule rule, LintToken at, string detail)
     {
+        _source ??= new SourceText(Script.Text);
         var (line, column) = _source.Locate(at.Offset);
         var message = $"{detail}: {rule.Danger} {rule.Fix}";
         _findings.Add(new LintFinding(rule.Code, Script.Path, line, column, message, Fingerprint(rule.Code), rule.Severity));

@@ -11,6 +11,11 @@ internal static class LintSuppressions
     public static IReadOnlyDictionary<string, string> Read(LintContext context, string text)
     {
         var reasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (!text.Contains(Directive, StringComparison.OrdinalIgnoreCase))
+        {
+            return reasons;
+        }
+
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
         {

@@ -8,11 +8,14 @@ namespace OpenMemory.Build.Migrations.Lint;
 /// </summary>
 internal static class LintTokenizer
 {
+    private static readonly string[] Symbols = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
     public static IReadOnlyList<LintToken> Tokenize(SqlStatement statement, SqlDialect dialect)
     {
         var text = statement.Text;
+        var at = statement.Offset;
         var scanner = new Scanner(text, dialect);
-        var tokens = new List<LintToken>();
+        var tokens = new List<LintToken>(text.Length / 6);
         var depth = 0;
         while (scanner.Position < text.Length)
         {
@@ -33,7 +36,7 @@ internal static class LintTokenizer
             {
                 var end = text.IndexOf("}}", start, StringComparison.Ordinal);
                 scanner.Position = end < 0 ? text.Length : end + 2;
-                token = new(LintTokenKind.Placeholder, text[start..scanner.Position], start, depth);
+                token = new(LintTokenKind.Placeholder, text[start..scanner.Position], at + start, depth);
             }
             else if (char.IsAsciiLetter(c) || c == '_' || c > 127)
             {
@@ -45,8 +48,8 @@ internal static class LintTokenizer
                 }
 
                 token = word.Length == 0
-                    ? new(LintTokenKind.Text, text[start..scanner.Position], start, depth)
-                    : new(LintTokenKind.Word, word, start, depth);
+                    ? new(LintTokenKind.Text, text[start..scanner.Position], at + start, depth)
+                    : new(LintTokenKind.Word, word, at + start, depth);
             }
             else if (char.IsAsciiDigit(c))
             {
@@ -55,24 +58,24 @@ internal static class LintTokenizer
                     scanner.Position++;
                 }
 
-                token = new(LintTokenKind.Number, text[start..scanner.Position], start, depth);
+                token = new(LintTokenKind.Number, text[start..scanner.Position], at + start, depth);
             }
             else if (c is '"' or '`' or '[' && (c == '"' || dialect.BracketAndBacktickIdentifiers))
             {
                 scanner.SkipToken();
                 var inner = text[(start + 1)..(scanner.Position - 1)];
-                token = new(LintTokenKind.QuotedName, c == '"' ? inner.Replace("\"\"", "\"") : inner, start, depth);
+                token = new(LintTokenKind.QuotedName, c == '"' ? inner.Replace("\"\"", "\"") : inner, at + start, depth);
             }
             else if (c is '\'' or '$')
             {
                 scanner.SkipToken();
                 var kind = c == '$' && scanner.Position == start + 1 ? LintTokenKind.Symbol : LintTokenKind.Text;
-                token = new(kind, text[start..scanner.Position], start, depth);
+                token = new(kind, text[start..scanner.Position], at + start, depth);
             }
             else if (c == ':' && start + 1 < text.Length && text[start + 1] == ':')
             {
                 scanner.Position += 2;
-                token = new(LintTokenKind.Symbol, "::", start, depth);
+                token = new(LintTokenKind.Symbol, "::", at + start, depth);
             }
             else
             {
@@ -82,14 +85,14 @@ internal static class LintTokenizer
                     depth = Math.Max(0, depth - 1);
                 }
 
-                token = new(LintTokenKind.Symbol, c.ToString(), start, c == ')' ? depth : depth);
+                token = new(LintTokenKind.Symbol, Symbols[c & 127], at + start, depth);
                 if (c == '(')
                 {
                     depth++;
                 }
             }
 
-            tokens.Add(token with { Offset = statement.Offset + token.Offset });
+            tokens.Add(token);
         }
 
         return tokens;

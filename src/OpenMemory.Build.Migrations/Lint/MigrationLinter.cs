@@ -9,27 +9,21 @@ namespace OpenMemory.Build.Migrations.Lint;
 /// </summary>
 internal static class MigrationLinter
 {
-    public static IReadOnlyList<LintFinding> Lint(IEnumerable<MigrationScript> scripts, string provider)
+    public static IReadOnlyList<LintFinding> Lint(IEnumerable<MigrationScript> scripts, string provider) =>
+        Lint(Runner.MigrationPreparer.CheckStatements(scripts, provider).Split, provider);
+
+    /// <summary>Lints scripts already split (validation splits each file once, for its own check and for lint).</summary>
+    public static IReadOnlyList<LintFinding> Lint(IEnumerable<(MigrationScript Script, IReadOnlyList<SqlStatement> Statements)> scripts, string provider)
     {
         var dialect = provider == ProviderTags.Postgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
         var context = new LintContext();
         var suppressed = new List<(int From, IReadOnlyDictionary<string, string> Reasons)>();
-        foreach (var script in scripts.Where(s => !s.Placeholder))
+        foreach (var (script, statements) in scripts.Where(s => !s.Script.Placeholder))
         {
-            IReadOnlyList<SqlStatement> statements;
-            try
-            {
-                statements = SqlScriptSplitter.Split(script.Text, dialect);
-            }
-            catch (Exception e) when (e is UnterminatedSqlException or PsqlMetaCommandException)
-            {
-                continue; // Validation reports it as an error of its own.
-            }
-
             context.BeginMigration(script);
             var from = context.Findings.Count;
             var reasons = LintSuppressions.Read(context, script.Text);
-            foreach (var statement in statements)
+            foreach (var statement in statements.Where(StatementRules.MayMatter))
             {
                 context.BeginStatement(statement);
                 StatementRules.Check(context, new StatementReader(LintTokenizer.Tokenize(statement, dialect)), provider);

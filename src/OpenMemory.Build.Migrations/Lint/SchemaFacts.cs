@@ -9,7 +9,8 @@ internal sealed class SchemaFacts
     private readonly Dictionary<string, Dictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _keyColumns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Table, IReadOnlyList<string> Columns)> _indexes = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Table, string Column)> _notNullChecked = [];
+    private readonly Dictionary<string, HashSet<string>> _indexesOfTable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _notNullChecked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Table, string Column)> _pendingNotNullChecks = new(StringComparer.Ordinal);
 
     public string? ColumnType(string table, string column) =>
@@ -19,7 +20,7 @@ internal sealed class SchemaFacts
 
     public bool IsKeyColumn(string table, string column) =>
         (_keyColumns.TryGetValue(table, out var set) && set.Contains(column))
-        || _indexes.Values.Any(index => index.Table == table && index.Columns.Contains(column));
+        || (_indexesOfTable.TryGetValue(table, out var names) && names.Any(name => _indexes[name].Columns.Contains(column)));
 
     public void AddIndex(string? name, string table, IReadOnlyList<string> columns)
     {
@@ -29,11 +30,29 @@ internal sealed class SchemaFacts
         }
         else
         {
+            DropIndex(name);
             _indexes[name] = (table, columns);
+            IndexesOf(table).Add(name);
         }
     }
 
-    public void DropIndex(string name) => _indexes.Remove(name);
+    public void DropIndex(string name)
+    {
+        if (_indexes.Remove(name, out var index))
+        {
+            IndexesOf(index.Table).Remove(name);
+        }
+    }
+
+    private HashSet<string> IndexesOf(string table)
+    {
+        if (!_indexesOfTable.TryGetValue(table, out var names))
+        {
+            _indexesOfTable[table] = names = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return names;
+    }
 
     public void AddKeyColumns(string table, IEnumerable<string> columns)
     {
@@ -45,14 +64,14 @@ internal sealed class SchemaFacts
         set.UnionWith(columns);
     }
 
-    public bool HasNotNullCheck(string table, string column) => _notNullChecked.Contains((table, column));
+    public bool HasNotNullCheck(string table, string column) => _notNullChecked.TryGetValue(table, out var columns) && columns.Contains(column);
 
     /// <summary>A <c>CHECK (column IS NOT NULL)</c>: proven at once, or after <c>VALIDATE CONSTRAINT</c> when NOT VALID.</summary>
     public void AddNotNullCheck(string? name, string table, string column, bool validated)
     {
         if (validated)
         {
-            _notNullChecked.Add((table, column));
+            NotNull(table).Add(column);
         }
         else if (name is not null)
         {
@@ -64,28 +83,31 @@ internal sealed class SchemaFacts
     {
         if (_pendingNotNullChecks.Remove(constraint, out var check))
         {
-            _notNullChecked.Add(check);
+            NotNull(check.Table).Add(check.Column);
         }
     }
 
     public void DropTable(string table)
     {
-        foreach (var index in _indexes.Where(i => i.Value.Table == table).Select(i => i.Key).ToList())
+        if (_indexesOfTable.Remove(table, out var names))
         {
-            _indexes.Remove(index);
+            foreach (var name in names)
+            {
+                _indexes.Remove(name);
+            }
         }
 
         _columnTypes.Remove(table);
         _keyColumns.Remove(table);
-        _notNullChecked.RemoveWhere(c => c.Table == table);
+        _notNullChecked.Remove(table);
     }
 
-    public void DropNotNull(string table, string column) => _notNullChecked.Remove((table, column));
+    public void DropNotNull(string table, string column) => NotNull(table).Remove(column);
 
     public void DropColumn(string table, string column)
     {
         Columns(table).Remove(column);
-        _notNullChecked.Remove((table, column));
+        NotNull(table).Remove(column);
         if (_keyColumns.TryGetValue(table, out var set))
         {
             set.Remove(column);
@@ -105,9 +127,19 @@ internal sealed class SchemaFacts
             _keyColumns[to] = keys;
         }
 
-        foreach (var (name, index) in _indexes.Where(i => i.Value.Table == from).ToList())
+        if (_notNullChecked.Remove(from, out var notNull))
         {
-            _indexes[name] = (to, index.Columns);
+            _notNullChecked[to] = notNull;
+        }
+
+        if (_indexesOfTable.Remove(from, out var names))
+        {
+            foreach (var name in names)
+            {
+                _indexes[name] = (to, _indexes[name].Columns);
+            }
+
+            _indexesOfTable[to] = names;
         }
     }
 
@@ -123,6 +155,21 @@ internal sealed class SchemaFacts
         {
             set.Add(to);
         }
+
+        if (NotNull(table).Remove(from))
+        {
+            NotNull(table).Add(to);
+        }
+    }
+
+    private HashSet<string> NotNull(string table)
+    {
+        if (!_notNullChecked.TryGetValue(table, out var columns))
+        {
+            _notNullChecked[table] = columns = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return columns;
     }
 
     private Dictionary<string, string> Columns(string table)

@@ -1,11 +1,28 @@
 using OpenMemory.Build.Migrations.Discovery;
 using OpenMemory.Build.Migrations.Runner;
+using OpenMemory.Build.Migrations.Sql;
 
 namespace OpenMemory.Build.Migrations.Lint;
 
 /// <summary>Recognizes a statement's form and hands it to the rules of the active provider.</summary>
 internal static class StatementRules
 {
+    private static readonly HashSet<string> Forms = new(StringComparer.Ordinal)
+    {
+        "CREATE", "ALTER", "DROP", "SET", "PRAGMA", "REINDEX", "VACUUM", "CLUSTER", "LOCK",
+    };
+
+    /// <summary>
+    /// Whether any rule reads this statement: data statements (INSERT, UPDATE, COPY, ...) are not tokenized, so a
+    /// 5 MB data migration costs lint a glance at each statement's first word.
+    /// </summary>
+    public static bool MayMatter(SqlStatement statement)
+    {
+        var keyword = statement.FirstKeyword;
+        return Forms.Contains(keyword) || MigrationPreparer.TransactionKeywords.Contains(keyword)
+            || (keyword == "SELECT" && statement.Text.Contains("lock_timeout", StringComparison.OrdinalIgnoreCase));
+    }
+
     public static void Check(LintContext context, StatementReader statement, string provider)
     {
         if (statement.Current is not { Kind: LintTokenKind.Word } first)

@@ -36,15 +36,21 @@ internal static class MigrationPreparer
     /// What can be found without a database or a provider's templating: psql commands and unterminated strings,
     /// comments or bodies. ValidateMigrations runs it on every build.
     /// </summary>
-    public static IReadOnlyList<MigrationDiagnostic> CheckStatements(IEnumerable<MigrationScript> scripts, string provider)
+    /// <summary>
+    /// Splits each script's text as written (no templating): the scripts that split, with their statements for lint,
+    /// and a located error for each that does not.
+    /// </summary>
+    public static (IReadOnlyList<(MigrationScript Script, IReadOnlyList<SqlStatement> Statements)> Split, IReadOnlyList<MigrationDiagnostic> Diagnostics)
+        CheckStatements(IEnumerable<MigrationScript> scripts, string provider)
     {
         var dialect = provider == Discovery.ProviderTags.Postgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
+        var split = new List<(MigrationScript, IReadOnlyList<SqlStatement>)>();
         var diagnostics = new List<MigrationDiagnostic>();
         foreach (var script in scripts)
         {
             try
             {
-                SqlScriptSplitter.Split(script.Text, dialect);
+                split.Add((script, SqlScriptSplitter.Split(script.Text, dialect)));
             }
             catch (UnterminatedSqlException e)
             {
@@ -57,7 +63,7 @@ internal static class MigrationPreparer
             }
         }
 
-        return diagnostics;
+        return (split, diagnostics);
     }
 
     // A file without placeholders splits the same for every target of a fan-out run: it is prepared once.

@@ -24,7 +24,10 @@ internal sealed class Scanner(string sql, SqlDialect dialect)
         return false;
     }
 
-    public string ReadWord()
+    public string ReadWord() => ReadWordSpan().ToString();
+
+    /// <summary>The word at the position, moved past; empty for an E'' string, which it skips whole.</summary>
+    public ReadOnlySpan<char> ReadWordSpan()
     {
         var start = Position;
         // A PostgreSQL escape string E'...' is a word followed directly by a quote.
@@ -32,7 +35,7 @@ internal sealed class Scanner(string sql, SqlDialect dialect)
         {
             Position++;
             SkipQuoted('\'', backslashEscapes: true);
-            return "";
+            return [];
         }
 
         while (Position < sql.Length && (char.IsAsciiLetterOrDigit(sql[Position]) || sql[Position] is '_' or '$'))
@@ -40,7 +43,7 @@ internal sealed class Scanner(string sql, SqlDialect dialect)
             Position++;
         }
 
-        return sql[start..Position];
+        return sql.AsSpan(start, Position - start);
     }
 
     public void SkipToken()

@@ -86,8 +86,7 @@ internal static partial class SqlScriptSplitter
 
             if (char.IsAsciiLetter(c) || c == '_')
             {
-                var word = scanner.ReadWord();
-                block.See(word);
+                block.See(scanner.ReadWordSpan());
                 continue;
             }
 
@@ -145,7 +144,7 @@ internal static partial class SqlScriptSplitter
     private sealed class BlockTracker(SqlDialect dialect)
     {
         private readonly List<string> _leading = new(4);
-        private string _previous = "";
+        private bool _previousIsBegin;
         private bool _isTrigger;
         private bool _inBody;
         private bool _done;
@@ -153,29 +152,30 @@ internal static partial class SqlScriptSplitter
 
         public bool Open => _inBody && !_done;
 
-        public void See(string word)
+        // Called for every word of every statement: compares in place, allocating only for a statement's first words.
+        public void See(ReadOnlySpan<char> word)
         {
-            var upper = word.ToUpperInvariant();
             if (_leading.Count < 5)
             {
-                _leading.Add(upper);
+                _leading.Add(word.ToString().ToUpperInvariant());
                 _isTrigger = dialect.TriggerBodies && IsCreateTrigger(_leading);
             }
 
+            var isBegin = word.Equals("BEGIN", StringComparison.OrdinalIgnoreCase);
             if (!_inBody)
             {
-                if ((_isTrigger && upper == "BEGIN") || (!dialect.TriggerBodies && _previous == "BEGIN" && upper == "ATOMIC"))
+                if ((_isTrigger && isBegin) || (!dialect.TriggerBodies && _previousIsBegin && word.Equals("ATOMIC", StringComparison.OrdinalIgnoreCase)))
                 {
                     _inBody = true;
                 }
             }
             else if (!_done)
             {
-                if (upper == "CASE")
+                if (word.Equals("CASE", StringComparison.OrdinalIgnoreCase))
                 {
                     _caseDepth++;
                 }
-                else if (upper == "END")
+                else if (word.Equals("END", StringComparison.OrdinalIgnoreCase))
                 {
                     if (_caseDepth > 0)
                     {
@@ -188,7 +188,7 @@ internal static partial class SqlScriptSplitter
                 }
             }
 
-            _previous = upper;
+            _previousIsBegin = isBegin;
         }
 
         private static bool IsCreateTrigger(List<string> words)
