@@ -19,4 +19,10 @@ public enum MigrationMode
     /// with its down script and the removal of its history row in one transaction. Never implied: always asked for.
     /// </summary>
     Rollback,
+
+    /// <summary>
+    /// Compare the database with what its applied migrations build, applied to a scratch copy (a temporary database
+    /// or schema on PostgreSQL, an in-memory database on SQLite); the database is only read. Each difference is an error.
+    /// </summary>
+    Drift,
 }

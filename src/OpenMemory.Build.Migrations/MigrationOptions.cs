@@ -94,6 +94,12 @@ public sealed class MigrationOptions
     /// <summary>Stop at the first failing target, leaving targets not yet started untouched.</summary>
     public bool FailFast { get; init; }
 
+    /// <summary>
+    /// Drift: objects left out of the comparison, as <c>kind:pattern</c> (<c>table:pg_stat_*</c>, <c>index:tmp_*</c>) or
+    /// a bare name pattern for every kind; <c>*</c> and <c>?</c> are wildcards, names are matched without the schema.
+    /// </summary>
+    public IReadOnlyList<string> DriftIgnore { get; init; } = [];
+
     /// <summary>"i/n": keep only the targets whose stable name hash falls in shard i of n (0-based).</summary>
     public string? TargetShard { get; init; }
 
@@ -106,6 +112,29 @@ public sealed class MigrationOptions
         copy._targetsQuery = null;
         return copy;
     }
+
+    /// <summary>
+    /// These options for the scratch copy Drift builds: Apply of the applied migrations into <paramref name="connection"/>
+    /// or <paramref name="connectionString"/>, in <paramref name="schema"/>, with nothing adopted, baselined or reported.
+    /// </summary>
+    internal MigrationOptions ForScratch(string? connectionString, DbConnection? connection, NpgsqlDataSource? dataSource, string? schema) => new()
+    {
+        Module = Module,
+        Provider = Provider,
+        ConnectionString = connectionString,
+        Connection = connection,
+        DataSource = dataSource,
+        Schema = schema,
+        AllowPublicSchema = true,
+        TableMap = TableMap,
+        AppRole = AppRole,
+        LockTimeout = LockTimeout,
+        HeartbeatInterval = TimeSpan.Zero,
+        Mode = MigrationMode.Apply,
+        AllowOutOfOrder = true,
+        LegacyHistoryTable = null,
+        ConnectTimeoutSeconds = ConnectTimeoutSeconds,
+    };
 
     /// <summary>These options for one target: its schema and connection in place of the configured ones, and no targets.</summary>
     internal MigrationOptions ForTarget(MigrationTarget target)

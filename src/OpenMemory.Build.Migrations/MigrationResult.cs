@@ -78,6 +78,9 @@ public sealed class MigrationResult
     /// <summary>Migrations still to apply (all of them after Preview or Verify).</summary>
     public IReadOnlyList<MigrationRecord> Pending => [.. Migrations.Where(m => m.State is MigrationState.Pending or MigrationState.OutOfOrder or MigrationState.RepeatableChanged)];
 
+    /// <summary>Drift: each way the database differs from what its applied migrations build; empty when it matches.</summary>
+    public IReadOnlyList<DriftDifference> Drift { get; init; } = [];
+
     /// <summary>A fan-out run (<see cref="MigrationOptions.Targets"/>): one result per target, in target order.</summary>
     public IReadOnlyList<MigrationTargetResult> Targets { get; init; } = [];
 }

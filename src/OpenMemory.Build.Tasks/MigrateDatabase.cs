@@ -63,6 +63,9 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
     /// </summary>
     public ITaskItem[] Targets { get; set; } = [];
 
+    /// <summary>Drift: MigrationDriftIgnore items, each <c>kind:pattern</c> or a name pattern.</summary>
+    public ITaskItem[] DriftIgnore { get; set; } = [];
+
     /// <summary>SQL whose rows are more targets (schema names; on SQLite, database files).</summary>
     public string? TargetsQuery { get; set; }
 
@@ -159,6 +162,7 @@ public sealed class MigrateDatabase : MSBuildTask, ICancelableTask
                     : int.TryParse(MaxParallelism.Trim(), out var parallelism) ? parallelism : throw new MigrationException(Errors.InvalidTargets($"MaxParallelism '{MaxParallelism}' is not a number")),
                 FailFast = FailFast,
                 TargetShard = string.IsNullOrWhiteSpace(TargetShard) ? null : TargetShard.Trim(),
+                DriftIgnore = [.. DriftIgnore.Select(i => i.ItemSpec)],
                 AllowOutOfOrder = AllowOutOfOrder,
                 FailOnPending = FailOnPending,
                 PreviewFile = string.IsNullOrWhiteSpace(PreviewFile) ? null : PreviewFile,

@@ -37,6 +37,15 @@ public class ErrorCatalogTests
     }
 
     [Fact]
+    public void Every_drift_code_is_documented()
+    {
+        var documented = File.ReadAllText(RepositoryPaths.Combine("docs", "errors.md"));
+        var codes = OpenMemory.Build.Migrations.Drift.SchemaKinds.All.Select(OpenMemory.Build.Migrations.Drift.SchemaKinds.Code).Distinct().ToList();
+        Assert.Equal(11, codes.Count);
+        Assert.All(codes, code => Assert.Contains($"| {code} | error |", documented));
+    }
+
+    [Fact]
     public void Diagnostics_render_in_msbuild_canonical_form() =>
         Assert.Equal("/p/1_x.sql(7,3): error OMB4001: boom", new MigrationDiagnostic("OMB4001", DiagnosticSeverity.Error, "boom", "/p/1_x.sql", 7, 3).ToString());
 }

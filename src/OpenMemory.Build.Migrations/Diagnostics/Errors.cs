@@ -84,7 +84,7 @@ internal static class Errors
         $"MigrationOptions.BaselineVersion '{value}' is not a version. Use a version such as '1.1' or '001'.");
 
     public static MigrationDiagnostic InvalidMode(string value) => Error("OMB2009",
-        $"MigrationMode '{value}' is not known. Use Apply, Preview, Verify, Info or Rollback.");
+        $"MigrationMode '{value}' is not known. Use Apply, Preview, Verify, Info, Rollback or Drift.");
 
     public static MigrationDiagnostic TargetVersionRequired() => Error("OMB2012",
         "A rollback needs MigrationOptions.TargetVersion: the version to return to, e.g. -p:MigrationTargetVersion=1.2.0 (0 rolls back every migration).");
@@ -213,6 +213,17 @@ internal static class Errors
     public static MigrationDiagnostic RollbackFailed(string file, int line, int column, string version, string message) => Error("OMB4017",
         $"Rolling back migration {version} failed, and that step was undone: {message}. Fix the down script and run the rollback again; the migrations rolled back before it stay rolled back.",
         file, line, column);
+
+    // OMB7xxx: drift, the database against what its applied migrations build.
+    public static MigrationDiagnostic DriftPartlyChecked(IReadOnlyList<string> skipped) => Warning("OMB7012",
+        $"The database has a baseline that its migration files do not build, so drift was checked only for the objects the applied migrations create: {(skipped.Count == 0 ? "none of them depend on the baseline" : $"{string.Join(", ", skipped)} could not run on a copy without the baseline and {(skipped.Count == 1 ? "is" : "are")} not checked")}. Objects of the baseline itself could not be checked.");
+
+    public static MigrationDiagnostic DriftScratchFailed(string file, int line, int column, string version, string message) => Error("OMB7013",
+        $"Drift cannot be checked: applied migration {version} fails on an empty scratch database: {message}. The migrations no longer build this schema from nothing; fix the migration set (a baseline, or a repair migration) and run Drift again.",
+        file, line, column);
+
+    public static MigrationDiagnostic DriftScratchUnavailable(string detail) => Error("OMB7014",
+        $"Drift needs a scratch copy to build the expected schema, and none could be made: {detail}. Grant the migrator role CREATEDB, or CREATE on the database (for a temporary schema).");
 
     // OMB5xxx: lock file and outputs.
     public static MigrationDiagnostic LockFileChanged(string file, string version, string locked, string current, string lockFile) => Error("OMB5001",

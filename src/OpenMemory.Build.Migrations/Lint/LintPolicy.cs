@@ -36,7 +36,7 @@ internal sealed class LintPolicy
         {
             var exclude = entry.StartsWith('-');
             var name = exclude ? entry[1..] : entry;
-            var rule = LintRules.All.FirstOrDefault(r => r.Code.Equals(name, StringComparison.OrdinalIgnoreCase) || r.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var rule = LintRules.Find(name);
             if (rule is null)
             {
                 problems.Add(Errors.InvalidLintSetting("MigrationLintRules entry", entry, "name a lint rule by code (OMB6001) or name (index-blocks-writes), with '-' in front to leave it out; README lists the rules"));
@@ -52,7 +52,7 @@ internal sealed class LintPolicy
     /// <summary>A rule's own severity: none, warning or error.</summary>
     public MigrationDiagnostic? SetRuleSeverity(string rule, string severity)
     {
-        var found = LintRules.All.FirstOrDefault(r => r.Code.Equals(rule, StringComparison.OrdinalIgnoreCase) || r.Name.Equals(rule, StringComparison.OrdinalIgnoreCase));
+        var found = LintRules.Find(rule);
         if (found is null)
         {
             return Errors.InvalidLintSetting("MigrationLintRule item", rule, "name a lint rule by code (OMB6001) or name; README lists the rules");

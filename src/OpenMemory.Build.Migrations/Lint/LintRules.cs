@@ -86,5 +86,7 @@ internal static class LintRules
         ConstraintBuildsIndex, TransactionControl, SqliteAlterRefused, SqliteRebuildWithForeignKeys, SqliteDropIndexedColumn,
     ];
 
-    public static LintRule? Find(string code) => All.FirstOrDefault(r => r.Code.Equals(code, StringComparison.OrdinalIgnoreCase));
+    /// <summary>A rule by its code (OMB6001) or its name (index-blocks-writes).</summary>
+    public static LintRule? Find(string codeOrName) =>
+        All.FirstOrDefault(r => r.Code.Equals(codeOrName, StringComparison.OrdinalIgnoreCase) || r.Name.Equals(codeOrName, StringComparison.OrdinalIgnoreCase));
 }

@@ -36,7 +36,7 @@ internal static class LintSuppressions
             var reasonAt = body.IndexOf("reason:", StringComparison.OrdinalIgnoreCase);
             var reason = reasonAt < 0 ? "" : body[(reasonAt + "reason:".Length)..].Trim();
             var codes = (reasonAt < 0 ? body : body[..reasonAt]).Split([' ', ',', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
-            var unknown = codes.Where(c => LintRules.Find(c) is null).ToList();
+            var unknown = codes.Where(c => LintRules.Find(c) is not { } rule || !rule.Code.Equals(c, StringComparison.OrdinalIgnoreCase)).ToList();
             if (codes.Length == 0 || unknown.Count > 0 || reason.Length == 0)
             {
                 var problem = codes.Length == 0 ? "names no lint code"

@@ -61,5 +61,8 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// </summary>
     public virtual Task<StatementActivity?> ActivityAsync(CancellationToken cancellationToken) => Task.FromResult<StatementActivity?>(null);
 
+    /// <summary>The objects of the schema the run migrates (Drift), leaving out the named tables (history tables).</summary>
+    public abstract Task<IReadOnlyList<Drift.SchemaObject>> ReadSchemaAsync(IReadOnlySet<string> excludedTables, bool includeExtensions, CancellationToken cancellationToken);
+
     public abstract ValueTask DisposeAsync();
 }

@@ -93,12 +93,35 @@ internal static class MigrationReport
         }
 
         json.WriteEndArray();
+        if (result.Mode == MigrationMode.Drift)
+        {
+            WriteDrift(json, "drift", result.Drift);
+        }
+
         if (result.Targets.Count > 0)
         {
             WriteTargets(json, result);
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary>Drift: one entry per difference, what the migrations say and what the database has (null: none).</summary>
+    private static void WriteDrift(Utf8JsonWriter json, string name, IReadOnlyList<DriftDifference> differences)
+    {
+        json.WriteStartArray(name);
+        foreach (var difference in differences)
+        {
+            json.WriteStartObject();
+            json.WriteString("code", difference.Code);
+            json.WriteString("kind", difference.Kind);
+            json.WriteString("name", difference.Name);
+            json.WriteString("expected", difference.Expected);
+            json.WriteString("actual", difference.Actual);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>A fan-out run: one entry per target, as its summary row says it.</summary>
@@ -114,7 +137,12 @@ internal static class MigrationReport
             json.WriteNumber("appliedNow", target.Result.AppliedNowCount);
             json.WriteNumber("pending", target.Result.PendingCount);
             json.WriteNumber("elapsedMs", target.ElapsedMs);
-            json.WriteString("result", target.Skipped ? "skipped" : !target.Result.Succeeded ? "failed" : target.Result.PendingCount > 0 && result.Mode != MigrationMode.Apply ? "behind" : "ok");
+            json.WriteString("result", target.Skipped ? "skipped" : target.Result.Drift.Count > 0 ? "drifted" : !target.Result.Succeeded ? "failed" : target.Result.PendingCount > 0 && result.Mode != MigrationMode.Apply ? "behind" : "ok");
+            if (result.Mode == MigrationMode.Drift)
+            {
+                WriteDrift(json, "drift", target.Result.Drift);
+            }
+
             json.WriteStartArray("errors");
             foreach (var error in target.Result.Errors)
             {

@@ -197,6 +197,11 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
     {
         var result = target.Result;
         var versions = $"{result.StartVersion ?? "none"} -> {target.EndVersion ?? "none"}";
+        if (result.Drift.Count > 0)
+        {
+            return $"{target.Name}: drifted, {result.Drift.Count} difference(s) ({target.ElapsedMs} ms)";
+        }
+
         if (!result.Succeeded)
         {
             return $"{target.Name}: failed ({result.Errors[0].Code}), {versions} ({target.ElapsedMs} ms)";
@@ -204,6 +209,7 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
 
         return options.Mode switch
         {
+            MigrationMode.Drift => $"{target.Name}: no drift at {result.StartVersion ?? "none"} ({target.ElapsedMs} ms)",
             MigrationMode.Verify or MigrationMode.Preview or MigrationMode.Info => $"{target.Name}: {result.StartVersion ?? "none"}, {result.PendingCount} pending{(result.PendingCount > 0 ? " (behind)" : "")} ({target.ElapsedMs} ms)",
             _ => $"{target.Name}: {versions}, {result.AppliedNowCount} applied ({target.ElapsedMs} ms)",
         };
@@ -212,7 +218,8 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
     /// <summary>The summary table; past fifty targets, the rows that need attention only (all rows at -v:d).</summary>
     private void Summarize(IReadOnlyList<MigrationTargetResult> targets)
     {
-        string Status(MigrationTargetResult t) => t.Skipped ? "skipped" : !t.Result.Succeeded ? $"failed ({t.Result.Errors[0].Code})"
+        string Status(MigrationTargetResult t) => t.Skipped ? "skipped" : t.Result.Drift.Count > 0 ? $"drifted ({t.Result.Drift.Count})"
+            : !t.Result.Succeeded ? $"failed ({t.Result.Errors[0].Code})"
             : t.Result.PendingCount > 0 && options.Mode != MigrationMode.Apply ? $"behind ({t.Result.PendingCount} pending)" : "ok";
 
         var rows = targets.Select(t => (Target: t, Cells: new[]
@@ -231,10 +238,11 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
             _log.TargetRow(Line(cells), detail: folded && Status(target) == "ok");
         }
 
-        var failed = targets.Count(t => !t.Skipped && !t.Result.Succeeded);
+        var drifted = targets.Count(t => t.Result.Drift.Count > 0);
+        var failed = targets.Count(t => !t.Skipped && !t.Result.Succeeded) - drifted;
         var skipped = targets.Count(t => t.Skipped);
         var behind = targets.Count(t => t.Result.Succeeded && !t.Skipped && t.Result.PendingCount > 0 && options.Mode != MigrationMode.Apply);
-        _log.TargetRow($"{targets.Count} target(s): {targets.Count - failed - skipped - behind} ok, {(behind > 0 ? $"{behind} behind, " : "")}{failed} failed, {skipped} skipped; "
+        _log.TargetRow($"{targets.Count} target(s): {targets.Count - failed - skipped - behind - drifted} ok, {(behind > 0 ? $"{behind} behind, " : "")}{(drifted > 0 ? $"{drifted} drifted, " : "")}{failed} failed, {skipped} skipped; "
             + $"{targets.Sum(t => t.Result.AppliedNowCount)} migration(s) applied{(folded ? " (every row with -v:d)" : "")}", detail: false);
     }
 

@@ -12,6 +12,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
     private List<MigrationRecord> _records = [];
     private string? _startVersion;
     private string? _previewSql;
+    private IReadOnlyList<DriftDifference> _drift = [];
     private DatabaseProvider? _provider;
 
     public async Task<MigrationResult> ExecuteAsync(CancellationToken cancellationToken)
@@ -46,6 +47,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
             Diagnostics = _diagnostics,
             StartVersion = _startVersion,
             PreviewSql = _previewSql,
+            Drift = _drift,
         };
     }
 
@@ -96,6 +98,27 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         {
             // Info shows problems as states in its table; it is a look, not a gate.
             InfoTable.Write(log, _records);
+            return;
+        }
+
+        if (options.Mode == MigrationMode.Drift)
+        {
+            // A modified or missing applied migration means the files no longer say what was applied: no comparison.
+            _diagnostics.AddRange(plan.Problems.Where(p => p.IsError));
+            if (HasErrors)
+            {
+                return;
+            }
+
+            // A baseline whose files build it (OpenMemory's 1.1.0 baseline file) is compared whole; one that no file
+            // builds (a baseline version below every file, or comment-only baseline files) leaves its objects unchecked.
+            var baselined = scripts.Where(s => plan.Records.Any(r => r.State == MigrationState.Baselined && r.FileName == s.FileName)).ToList();
+            var hasBaseline = adopted is not null || baseline is not null || baselined.Count > 0;
+            var builtByFiles = baselined.Count > 0 && baselined.All(s => !s.Placeholder);
+            var (differences, drift) = await Drift.DriftCheck.RunAsync(source, options, _provider, session, plan,
+                new Drift.DriftBaseline(hasBaseline, hasBaseline && !builtByFiles), log, cancellationToken);
+            _drift = differences;
+            _diagnostics.AddRange(drift);
             return;
         }
 

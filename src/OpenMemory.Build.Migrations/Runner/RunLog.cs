@@ -18,6 +18,21 @@ internal sealed class RunLog(ILogger logger)
     /// <summary>Whether statement timings are wanted: they cost a round trip per statement on PostgreSQL.</summary>
     public bool WantsStatements => logger.IsEnabled(LogLevel.Debug);
 
+    /// <summary>For runs inside a run (Drift's scratch copy): says nothing.</summary>
+    public static RunLog Quiet { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    public void DriftChecked(int differences, int objects, int migrations)
+    {
+        if (differences == 0)
+        {
+            logger.LogInformation(Outcome, "[MIGRATE] No drift: the database matches what its {Migrations} applied migration(s) build ({Objects} objects compared)", migrations, objects);
+        }
+        else
+        {
+            logger.LogInformation(Outcome, "[MIGRATE] Drift: {Differences} difference(s) between the database and what its {Migrations} applied migration(s) build", differences, migrations);
+        }
+    }
+
     public void Checking() => logger.LogInformation(Step, "[MIGRATE] Checking for pending migrations...");
 
     public void CurrentVersion(string? version) => logger.LogInformation(Step, "[MIGRATE] Current database version: {Version}", version ?? "none");

@@ -23,6 +23,9 @@ internal sealed partial class PostgresSession(
     private readonly bool _batchNamesFailedStatement = new NpgsqlConnectionStringBuilder(connection.ConnectionString).IncludeFailedBatchedCommand;
     private string QuotedSchema => SqlLiteral.Identifier(provider.Schema);
 
+    public override Task<IReadOnlyList<Drift.SchemaObject>> ReadSchemaAsync(IReadOnlySet<string> excludedTables, bool includeExtensions, CancellationToken cancellationToken) =>
+        Drift.PostgresCatalog.ReadAsync(connection, provider.Schema, provider.AppRole, excludedTables, includeExtensions, cancellationToken);
+
     public override async Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
     {
         // Read-only modes read inside a READ ONLY transaction, so not even a stray function call can write.

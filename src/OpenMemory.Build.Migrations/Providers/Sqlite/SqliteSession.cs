@@ -12,6 +12,9 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     private SqliteTransaction? _transaction;
     private volatile int _runningStatement = -1;
 
+    public override Task<IReadOnlyList<Drift.SchemaObject>> ReadSchemaAsync(IReadOnlySet<string> excludedTables, bool includeExtensions, CancellationToken cancellationToken) =>
+        Task.FromResult(Drift.SqliteCatalog.Read(connection, excludedTables));
+
     public override Task<IReadOnlyList<AppliedMigration>?> ReadHistoryAsync(string module, CancellationToken cancellationToken)
     {
         var columns = HistoryColumns();
