@@ -11,6 +11,7 @@ using OpenMemory.Build.Testing;
 //   ... -- --copy [--rows 300000 --noop-reps 5]: only the COPY figure (a pg_dump data dump, engine versus psql)
 //   ... -- --fan-out [--schemas 100 --migrations 50 --wide 1000]: only the fan-out figures
 //   ... -- --shapes [--reps 3]: only the real-world shapes (table rebuilds, a service's changes, a large data file)
+//   ... -- --drift [--sizes 500 --noop-reps 5]: only Drift against a no-op MigrateDatabase (the sample, N generated)
 //   ... -- --lint [--sizes 2000 --noop-reps 7]: only lint (false positives, agreement with squawk, cost in a plain build)
 var sizes = Option("--sizes", "500,2000").Split(',').Select(int.Parse).ToArray();
 var reps = int.Parse(Option("--reps", "3"), CultureInfo.InvariantCulture);
@@ -41,6 +42,12 @@ if (args.Contains("--fan-out"))
 {
     FanOutLoad.Measure(server, work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], int.Parse(Option("--schemas", "100"), CultureInfo.InvariantCulture),
         int.Parse(Option("--migrations", "50"), CultureInfo.InvariantCulture), int.Parse(Option("--wide", "1000"), CultureInfo.InvariantCulture), output);
+    return 0;
+}
+
+if (args.Contains("--drift"))
+{
+    DriftLoad.Measure(server, work.Path, metadata["TasksBuildFolder"], metadata["TasksAssembly"], sizes.Length == 1 ? sizes[0] : 500, noOpReps, output);
     return 0;
 }
 

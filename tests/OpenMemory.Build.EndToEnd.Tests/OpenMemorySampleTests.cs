@@ -44,6 +44,27 @@ public sealed class OpenMemorySampleTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public void After_apply_drift_on_the_sample_is_clean_and_a_hand_made_column_is_one_coded_error()
+    {
+        var database = _server.CreateDatabase();
+        Assert.True(MigrateSample(database, "openmemory").Succeeded);
+        var before = _server.PgDump(database, "--no-owner");
+
+        var clean = MigrateSample(database, "openmemory", "OpenMemory", "-p:MigrationMode=Drift");
+
+        Assert.True(clean.Succeeded, clean.Output);
+        Assert.Contains("[MIGRATE] No drift: the database matches what its 3 applied migration(s) build", clean.Output);
+        Assert.Equal(before, _server.PgDump(database, "--no-owner"));
+
+        _server.Execute("ALTER TABLE openmemory.openmemory_memories ALTER COLUMN user_id TYPE varchar(64)", database);
+        var drifted = MigrateSample(database, "openmemory", "OpenMemory", "-p:MigrationMode=Drift");
+
+        Assert.False(drifted.Succeeded);
+        Assert.Contains("error OMB7002: column openmemory.openmemory_memories.user_id: migrations say text NULL, database has character varying(64) NULL", drifted.Output);
+        Assert.Empty(_server.Rows("SELECT datname FROM pg_database WHERE datname LIKE 'omb\\_drift\\_%'"));
+    }
+
+    [Fact]
     public void The_public_schema_fails_with_the_coded_error_and_changes_nothing()
     {
         var database = _server.CreateDatabase();

@@ -17,7 +17,7 @@ internal static class DriftCheck
 
     public static async Task<(IReadOnlyList<DriftDifference> Differences, IReadOnlyList<MigrationDiagnostic> Diagnostics)> RunAsync(
         IMigrationSource source, MigrationOptions options, DatabaseProvider provider, DatabaseSession? target, MigrationPlan plan,
-        DriftBaseline baseline, RunLog log, CancellationToken cancellationToken)
+        DriftBaseline baseline, IReadOnlyList<string> otherModules, RunLog log, CancellationToken cancellationToken)
     {
         var recorded = plan.Records.Where(r => r.State is MigrationState.Applied or MigrationState.Baselined).Select(r => r.FileName).ToHashSet(StringComparer.Ordinal);
         var skipped = new List<string>();
@@ -57,7 +57,14 @@ internal static class DriftCheck
                 scratch = await ScratchDatabase.CreateAsync(options, provider.Name, cancellationToken);
             }
 
-            return await CompareAsync(options, provider, target, scratch, excluded, baseline.NotBuiltByFiles || skipped.Count > 0, skipped, recorded.Count, diagnostics, log, cancellationToken);
+            // Other modules' objects share the schema: only this module's objects, and what was added inside them, are compared.
+            if (otherModules.Count > 0)
+            {
+                log.DriftSharedWith(otherModules);
+            }
+
+            var partial = baseline.NotBuiltByFiles || skipped.Count > 0;
+            return await CompareAsync(options, provider, target, scratch, excluded, partial || otherModules.Count > 0, partial, skipped, recorded.Count, diagnostics, log, cancellationToken);
         }
         finally
         {
@@ -70,14 +77,14 @@ internal static class DriftCheck
 
     private static async Task<(IReadOnlyList<DriftDifference> Differences, IReadOnlyList<MigrationDiagnostic> Diagnostics)> CompareAsync(
         MigrationOptions options, DatabaseProvider provider, DatabaseSession? target, ScratchDatabase scratch, IReadOnlySet<string> excluded,
-        bool partial, List<string> skipped, int recorded, List<MigrationDiagnostic> diagnostics, RunLog log, CancellationToken cancellationToken)
+        bool onlyOwnObjects, bool partial, List<string> skipped, int recorded, List<MigrationDiagnostic> diagnostics, RunLog log, CancellationToken cancellationToken)
     {
         await using var scratchSession = await ProviderFactory.Create(scratch.Options).OpenAsync(readOnly: true, cancellationToken)
             ?? throw new MigrationException(Errors.DriftScratchUnavailable("the scratch database vanished"));
         var expected = Rename(await scratchSession.ReadSchemaAsync(excluded, !scratch.SameDatabase, cancellationToken), scratch.RenamedSchema, options.Schema);
         var actual = target is null ? [] : await target.ReadSchemaAsync(excluded, !scratch.SameDatabase, cancellationToken);
         var prefix = provider is Providers.Postgres.PostgresProvider postgres ? postgres.Schema + "." : "";
-        var differences = SchemaComparer.Compare(expected, actual, options.DriftIgnore, onlyExpectedObjects: partial, prefix);
+        var differences = SchemaComparer.Compare(expected, actual, options.DriftIgnore, onlyExpectedObjects: onlyOwnObjects, prefix);
         if (partial)
         {
             diagnostics.Add(Errors.DriftPartlyChecked(skipped));

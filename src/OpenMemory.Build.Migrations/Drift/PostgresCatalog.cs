@@ -71,10 +71,12 @@ internal static class PostgresCatalog
             """, r => objects.Add(new(r.GetString(1) == "m" ? SchemaKinds.MaterializedView : SchemaKinds.View, r.GetString(0), null, Normalize(r.GetString(2)))), cancellationToken);
 
         await Read(connection, transaction, schema, $"""
-            SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle
+            SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle,
+                   (SELECT t.relname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND d.refclassid = 'pg_class'::regclass LIMIT 1)
             FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
             WHERE c.relnamespace = $1::regnamespace AND {Own("c.oid")}
-            """, r => objects.Add(new(SchemaKinds.Sequence, r.GetString(0), null,
+            """, r => objects.Add(new(SchemaKinds.Sequence, r.GetString(0), r.IsDBNull(7) ? null : r.GetString(7),
                 $"{r.GetString(1)} START {r.GetInt64(2)} INCREMENT {r.GetInt64(3)} MINVALUE {r.GetInt64(4)} MAXVALUE {r.GetInt64(5)}{(r.GetBoolean(6) ? " CYCLE" : "")}")), cancellationToken);
 
         await Read(connection, transaction, schema, $"""

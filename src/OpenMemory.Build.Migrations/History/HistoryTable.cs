@@ -98,6 +98,10 @@ internal abstract class HistoryTable
     protected virtual string SelectExpression(HistoryColumn column) => column.Name;
 
     /// <summary>The insert, with literals only, so that Apply and the scripts run the very same text.</summary>
+    /// <summary>The other modules that keep history here (Drift cannot tell their objects from drift).</summary>
+    public string OtherModulesSql(string module) =>
+        $"SELECT DISTINCT module_name FROM {QualifiedName} WHERE module_name IS NOT NULL AND module_name <> {SqlLiteral.Quote(module)} ORDER BY 1";
+
     public string InsertSql(HistoryEntry entry) => $"INSERT INTO {QualifiedName} ({ColumnList}) VALUES ({Values(entry)})";
 
     /// <summary>The insert of a row only when <paramref name="condition"/> holds where the script runs.</summary>

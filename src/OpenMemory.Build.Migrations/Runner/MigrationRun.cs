@@ -115,8 +115,9 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
             var baselined = scripts.Where(s => plan.Records.Any(r => r.State == MigrationState.Baselined && r.FileName == s.FileName)).ToList();
             var hasBaseline = adopted is not null || baseline is not null || baselined.Count > 0;
             var builtByFiles = baselined.Count > 0 && baselined.All(s => !s.Placeholder);
+            var otherModules = session is null || history is null ? [] : await session.QueryColumnAsync(_provider.History.OtherModulesSql(options.Module), cancellationToken);
             var (differences, drift) = await Drift.DriftCheck.RunAsync(source, options, _provider, session, plan,
-                new Drift.DriftBaseline(hasBaseline, hasBaseline && !builtByFiles), log, cancellationToken);
+                new Drift.DriftBaseline(hasBaseline, hasBaseline && !builtByFiles), otherModules, log, cancellationToken);
             _drift = differences;
             _diagnostics.AddRange(drift);
             return;

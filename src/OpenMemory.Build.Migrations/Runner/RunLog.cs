@@ -21,6 +21,9 @@ internal sealed class RunLog(ILogger logger)
     /// <summary>For runs inside a run (Drift's scratch copy): says nothing.</summary>
     public static RunLog Quiet { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
+    public void DriftSharedWith(IReadOnlyList<string> modules) =>
+        logger.LogInformation(Outcome, "[MIGRATE] Module(s) {Modules} keep history here too: only this module's objects are compared, the others' are theirs", string.Join(", ", modules));
+
     public void DriftChecked(int differences, int objects, int migrations)
     {
         if (differences == 0)

@@ -19,6 +19,9 @@ public abstract class DriftClaims : IDisposable
     /// <summary>Hand changes, each to one object: the SQL, the code it must give, and a part of the object's name.</summary>
     public abstract IReadOnlyList<(string Change, string Code, string Names)> HandChanges { get; }
 
+    /// <summary>Writes a generated real-world-shaped set (a service's 300 changes, SQLite table rebuilds) into the folder.</summary>
+    protected abstract void WriteRealWorldSet(string folder);
+
     /// <summary>The database as it is stored: the file's bytes on SQLite, pg_dump and its scratch leftovers on PostgreSQL.</summary>
     protected abstract string Snapshot(TestDatabase database);
 
@@ -60,6 +63,20 @@ public abstract class DriftClaims : IDisposable
         Assert.Empty(result.Diagnostics);
         Assert.Contains(Workspace.Log.Lines, l => l.StartsWith("[MIGRATE] No drift: the database matches what its", StringComparison.Ordinal));
         Assert.Equal(before, Snapshot(database));
+    }
+
+    [Fact]
+    public void After_apply_drift_is_clean_on_a_generated_real_world_shaped_set()
+    {
+        var database = NewDatabase();
+        WriteRealWorldSet(Workspace.MigrationsFolder);
+        var apply = Workspace.Run(database.Options());
+        Assert.True(apply.Succeeded, Workspace.Explain(apply));
+
+        var result = Drift(database);
+
+        Assert.True(result.Succeeded, Workspace.Explain(result));
+        Assert.Contains(Workspace.Log.Lines, l => l.StartsWith("[MIGRATE] No drift", StringComparison.Ordinal));
     }
 
     [Fact]

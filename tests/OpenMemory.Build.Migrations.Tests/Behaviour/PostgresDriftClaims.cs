@@ -74,6 +74,8 @@ public sealed class PostgresDriftClaims(PostgresFixture fixture) : DriftClaims
         ($"REVOKE SELECT ON app.accounts FROM {AppRole}", "OMB7011", $"grant app.accounts to {AppRole}: migrations say DELETE, INSERT, SELECT, UPDATE, database has DELETE, INSERT, UPDATE"),
     ];
 
+    protected override void WriteRealWorldSet(string folder) => RealWorldShapes.PostgresService(folder, 300);
+
     protected override string Snapshot(TestDatabase database)
     {
         var postgres = (PostgresTestDatabase)database;

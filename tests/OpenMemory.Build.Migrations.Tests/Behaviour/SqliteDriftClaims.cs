@@ -58,6 +58,8 @@ public sealed class SqliteDriftClaims : DriftClaims
         ("DROP TRIGGER notes_touch;", "OMB7008", "trigger notes.notes_touch"),
     ];
 
+    protected override void WriteRealWorldSet(string folder) => Testing.RealWorldShapes.SqliteRebuilds(folder, 200);
+
     protected override string Snapshot(TestDatabase database)
     {
         var path = ((SqliteTestDatabase)database).Path;
