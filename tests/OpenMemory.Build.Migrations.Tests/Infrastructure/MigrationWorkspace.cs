@@ -47,6 +47,7 @@ public sealed class MigrationWorkspace : IDisposable
     {
         Log = new ListLogger(logLevel);
         var result = new Migrator(Log).MigrateAsync(FileSystemMigrationSource.FromDirectory(MigrationsFolder), options).GetAwaiter().GetResult();
+        LintReads(options.Provider);
         // Not after a baseline: those fixtures claim a baseline schema they never build, which Drift rightly reports.
         if (result.Succeeded && options.Mode == MigrationMode.Apply && options.Connection is null && options.DataSource is null && options.Targets.Count == 0
             && options.BaselineVersion is null)
@@ -55,6 +56,24 @@ public sealed class MigrationWorkspace : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Lint reads every fixture the tests apply without failing: pg_dump files, other tools' folders, broken files.
+    /// With OMB_LINT_FINDINGS set, each finding is appended there, for reviewing lint on the tests' migrations.
+    /// </summary>
+    private void LintReads(string provider)
+    {
+        provider = Discovery.ProviderTags.Normalize(provider) ?? Discovery.ProviderTags.Sqlite;
+        var catalog = Discovery.MigrationCatalog.LoadWithNotes(FileSystemMigrationSource.FromDirectory(MigrationsFolder), provider);
+        var findings = OpenMemory.Build.Migrations.Lint.MigrationLinter.Lint(catalog.Scripts.Concat(catalog.Repeatables), provider);
+        if (Environment.GetEnvironmentVariable("OMB_LINT_FINDINGS") is { Length: > 0 } report)
+        {
+            lock (typeof(MigrationWorkspace))
+            {
+                File.AppendAllLines(report, findings.Select(f => $"{f.Code}\t{provider}\t{Path.GetFileName(f.File)}({f.Line},{f.Column})\t{f.Message.Split(": ")[0]}\t{File.ReadAllLines(f.File).ElementAtOrDefault(f.Line - 1)?.Trim()}"));
+            }
+        }
     }
 
     /// <summary>
