@@ -6,8 +6,9 @@ using MSBuildTask = Microsoft.Build.Utilities.Task;
 namespace OpenMemory.Build.Tasks;
 
 /// <summary>
-/// Reports the lint findings of the lint report on every build, whether validation ran or was up to date, with the
-/// project's rule selection and severities; or, with <see cref="UpdateBaseline"/>, accepts them into the baseline.
+/// Reports the lint findings of the lint report on every build, whether validation ran or was up to date, less those
+/// the baseline lists, with the project's rule selection and severities; or, with <see cref="UpdateBaseline"/>,
+/// accepts them into the baseline.
 /// </summary>
 public sealed class ReportMigrationLint : MSBuildTask
 {
@@ -64,6 +65,19 @@ public sealed class ReportMigrationLint : MSBuildTask
         }
 
         var (provider, findings) = File.Exists(LintReport) ? LintReportFile.Read(LintReport) : (Provider, []);
+        try
+        {
+            findings = LintBaseline.Apply(findings, LintBaseline.Read(BaselineFile));
+        }
+        catch (MigrationException e) when (!UpdateBaseline)
+        {
+            return MSBuildMigrations.Report(Log, [e.Diagnostic]);
+        }
+        catch (MigrationException)
+        {
+            // Rewritten whole below.
+        }
+
         if (UpdateBaseline)
         {
             var accepted = findings.Where(f => f.SuppressedBecause is null).ToList();

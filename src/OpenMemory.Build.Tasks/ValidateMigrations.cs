@@ -28,13 +28,10 @@ public sealed class ValidateMigrations : MSBuildTask
     public bool LockedMode { get; set; }
 
     /// <summary>
-    /// Where the lint findings go, always written; <c>FILE.reported</c> beside it exists while some finding is to be
-    /// reported. Empty turns lint off.
+    /// Where the lint findings go, always written; <c>FILE.reported</c> beside it exists while some finding is not
+    /// suppressed (the baseline is applied when they are reported). Empty turns lint off.
     /// </summary>
     public string? LintReport { get; set; }
-
-    /// <summary>The committed baseline of accepted findings; it need not exist.</summary>
-    public string? LintBaselineFile { get; set; }
 
     public override bool Execute()
     {
@@ -70,7 +67,6 @@ public sealed class ValidateMigrations : MSBuildTask
     {
         try
         {
-            findings = LintBaseline.Apply(findings, LintBaseline.Read(LintBaselineFile ?? ""));
             LintReportFile.Write(LintReport!, Module, provider, findings);
             var marker = LintReport + ".reported";
             if (findings.Any(f => f.IsReported))

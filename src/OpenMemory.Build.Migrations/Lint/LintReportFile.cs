@@ -4,9 +4,9 @@ using OpenMemory.Build.Migrations.Diagnostics;
 namespace OpenMemory.Build.Migrations.Lint;
 
 /// <summary>
-/// The lint report: every finding with its state (reported, suppressed with its reason, baselined). Validation
-/// writes it when it runs; the build reads it back on every build, so findings are reported again while the
-/// validation itself is skipped as up to date.
+/// The lint report: every finding with its state (reported, or suppressed with its reason). Validation writes it
+/// when it runs; the build reads it back on every build, less what the baseline lists, so findings are reported
+/// again while the validation itself is skipped as up to date.
 /// </summary>
 internal static class LintReportFile
 {
@@ -34,7 +34,6 @@ internal static class LintReportFile
         json.WriteStartObject("totals");
         json.WriteNumber("reported", findings.Count(f => f.IsReported));
         json.WriteNumber("suppressed", findings.Count(f => f.SuppressedBecause is not null));
-        json.WriteNumber("baselined", findings.Count(f => f.Baselined && f.SuppressedBecause is null));
         json.WriteEndObject();
         json.WriteStartArray("findings");
         foreach (var finding in findings)
@@ -48,7 +47,7 @@ internal static class LintReportFile
             json.WriteNumber("column", finding.Column);
             json.WriteString("message", finding.Message);
             json.WriteString("fingerprint", finding.Fingerprint);
-            json.WriteString("state", finding.SuppressedBecause is not null ? "suppressed" : finding.Baselined ? "baselined" : "reported");
+            json.WriteString("state", finding.SuppressedBecause is not null ? "suppressed" : "reported");
             if (finding.SuppressedBecause is not null)
             {
                 json.WriteString("reason", finding.SuppressedBecause);
@@ -79,7 +78,6 @@ internal static class LintReportFile
                 item.GetProperty("severity").GetString() == "error" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning)
             {
                 SuppressedBecause = state == "suppressed" ? item.GetProperty("reason").GetString() : null,
-                Baselined = state == "baselined",
             });
         }
 
