@@ -28,10 +28,16 @@ public sealed class ValidateMigrations : MSBuildTask
     public bool LockedMode { get; set; }
 
     /// <summary>
-    /// Where the lint findings go, always written; <c>FILE.reported</c> beside it exists while some finding is not
-    /// suppressed (the baseline is applied when they are reported). Empty turns lint off.
+    /// Where the lint findings go, always written, baselined or not (the baseline is applied when they are reported).
+    /// Empty turns lint off.
     /// </summary>
     public string? LintReport { get; set; }
+
+    /// <summary>The committed baseline of accepted findings; it need not exist.</summary>
+    public string? LintBaselineFile { get; set; }
+
+    /// <summary>Written while some finding is neither suppressed nor in the baseline; the build reports only then.</summary>
+    public string? LintMarker { get; set; }
 
     public override bool Execute()
     {
@@ -68,8 +74,8 @@ public sealed class ValidateMigrations : MSBuildTask
         try
         {
             LintReportFile.Write(LintReport!, Module, provider, findings);
-            var marker = LintReport + ".reported";
-            if (findings.Any(f => f.IsReported))
+            var marker = LintMarker ?? LintReport + ".reported";
+            if (LintBaseline.Apply(findings, LintBaseline.Read(LintBaselineFile ?? "")).Any(f => f.IsReported))
             {
                 File.WriteAllBytes(marker, []);
             }

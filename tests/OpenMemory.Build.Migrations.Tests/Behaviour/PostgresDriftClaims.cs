@@ -130,6 +130,28 @@ public sealed class PostgresDriftClaims(PostgresFixture fixture) : DriftClaims
     }
 
     [Fact]
+    public async Task Drift_through_a_callers_data_source_builds_a_temporary_schema_and_removes_it()
+    {
+        var database = (PostgresTestDatabase)Migrated();
+        await using var source = Npgsql.NpgsqlDataSource.Create(fixture.Server.ConnectionString(database.Database));
+        var before = Snapshot(database);
+
+        var result = await new Migrator().MigrateAsync(Workspace.MigrationsFolder, new MigrationOptions
+        {
+            Module = "test", Provider = "postgres", DataSource = source, Schema = "app", AppRole = database.AppRole, Mode = MigrationMode.Drift,
+        });
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(before, Snapshot(database));
+        database.Execute("ALTER TABLE app.notes ADD COLUMN hotfix text");
+        var drifted = await new Migrator().MigrateAsync(Workspace.MigrationsFolder, new MigrationOptions
+        {
+            Module = "test", Provider = "postgres", DataSource = source, Schema = "app", AppRole = database.AppRole, Mode = MigrationMode.Drift,
+        });
+        Assert.Equal(["column app.notes.hotfix"], drifted.Drift.Select(d => $"{d.Kind} {d.Name}"));
+    }
+
+    [Fact]
     public async Task A_cancelled_drift_run_removes_its_scratch_database()
     {
         var database = Migrated();
