@@ -93,8 +93,8 @@ public sealed class EvaluationTests
 
         Assert.True(first.Succeeded && second.Succeeded && third.Succeeded, third.Log);
         Assert.Contains("Updated", first.Log);
-        Assert.Contains("Skipping target \"_ValidateMigrationFiles\" because all output files are up-to-date", second.Log);
-        Assert.DoesNotContain("Skipping target \"_ValidateMigrationFiles\"", third.Log);
+        Assert.Contains("Skipping target \"ValidateMigrations\" because all output files are up-to-date", second.Log);
+        Assert.DoesNotContain("Skipping target \"ValidateMigrations\"", third.Log);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class LintTargetTests : IDisposable
             Assert.Contains("CREATE INDEX CONCURRENTLY", warning.Message);
             if (build == 1)
             {
-                Assert.Contains("Skipping target \"_ValidateMigrationFiles\"", outcome.Log);
+                Assert.Contains("Skipping target \"ValidateMigrations\"", outcome.Log);
             }
         }
     }
