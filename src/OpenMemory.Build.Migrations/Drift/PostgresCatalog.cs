@@ -1,3 +1,4 @@
+using OpenMemory.Build.Migrations.Sql;
 using Npgsql;
 
 namespace OpenMemory.Build.Migrations.Drift;
@@ -68,7 +69,7 @@ internal static class PostgresCatalog
         await Read(connection, transaction, schema, $"""
             SELECT c.relname, c.relkind::text, pg_get_viewdef(c.oid, true)
             FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('v', 'm') AND {Own("c.oid")}
-            """, r => objects.Add(new(r.GetString(1) == "m" ? SchemaKinds.MaterializedView : SchemaKinds.View, r.GetString(0), null, Normalize(r.GetString(2)))), cancellationToken);
+            """, r => objects.Add(new(r.GetString(1) == "m" ? SchemaKinds.MaterializedView : SchemaKinds.View, r.GetString(0), null, SqlText.CollapseWhitespace(r.GetString(2)))), cancellationToken);
 
         await Read(connection, transaction, schema, $"""
             SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle,
@@ -90,7 +91,7 @@ internal static class PostgresCatalog
             var result = r.GetString(4).Length == 0 ? "" : $" RETURNS {r.GetString(4)}";
             var volatility = r.GetString(5) switch { "i" => " IMMUTABLE", "s" => " STABLE", _ => "" };
             objects.Add(new(kind, $"{r.GetString(0)}({r.GetString(1)})", null,
-                $"{kind} {r.GetString(0)}({r.GetString(1)}){result} LANGUAGE {r.GetString(3)}{volatility} AS $$ {Normalize(r.GetString(6))} $$"));
+                $"{kind} {r.GetString(0)}({r.GetString(1)}){result} LANGUAGE {r.GetString(3)}{volatility} AS $$ {SqlText.CollapseWhitespace(r.GetString(6))} $$"));
         }, cancellationToken);
 
         await Read(connection, transaction, schema, """
@@ -152,6 +153,4 @@ internal static class PostgresCatalog
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static string Normalize(string sql) => string.Join(' ', sql.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

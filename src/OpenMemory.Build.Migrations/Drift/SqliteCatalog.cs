@@ -34,13 +34,13 @@ internal static class SqliteCatalog
                     Constraints(connection, name, sql ?? "", objects);
                     break;
                 case "index" when sql is not null:
-                    objects.Add(new(SchemaKinds.Index, name, table, Normalize(sql)));
+                    objects.Add(new(SchemaKinds.Index, name, table, SqlText.CollapseWhitespace(sql)));
                     break;
                 case "view":
-                    objects.Add(new(SchemaKinds.View, name, null, Normalize(sql ?? "")));
+                    objects.Add(new(SchemaKinds.View, name, null, SqlText.CollapseWhitespace(sql ?? "")));
                     break;
                 case "trigger":
-                    objects.Add(new(SchemaKinds.Trigger, $"{table}.{name}", table, Normalize(sql ?? "")));
+                    objects.Add(new(SchemaKinds.Trigger, $"{table}.{name}", table, SqlText.CollapseWhitespace(sql ?? "")));
                     break;
             }
         }
@@ -117,7 +117,7 @@ internal static class SqliteCatalog
             }
 
             var close = end < tokens.Count ? tokens[end].Offset + 1 : createSql.Length;
-            yield return Normalize(createSql[tokens[i + 1].Offset..close]);
+            yield return SqlText.CollapseWhitespace(createSql[tokens[i + 1].Offset..close]);
             i = end;
         }
     }
@@ -136,6 +136,4 @@ internal static class SqliteCatalog
 
         return rows;
     }
-
-    private static string Normalize(string sql) => string.Join(' ', sql.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -10,25 +10,7 @@ namespace OpenMemory.Build.Migrations.Lint;
 /// </summary>
 internal static class LintBaseline
 {
-    public static IReadOnlySet<string> Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return new HashSet<string>();
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            return document.RootElement.GetProperty("findings").EnumerateArray()
-                .Select(f => f.GetProperty("fingerprint").GetString()!)
-                .ToHashSet(StringComparer.Ordinal);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new MigrationException(Errors.LintBaselineUnreadable(path, e.Message));
-        }
-    }
+    public static IReadOnlySet<string> Read(string path) => Entries(path).Select(e => e.Fingerprint).ToHashSet(StringComparer.Ordinal);
 
     public static IReadOnlyList<LintFinding> Apply(IReadOnlyList<LintFinding> findings, IReadOnlySet<string> baseline) =>
         baseline.Count == 0 ? findings : findings.Select(f => baseline.Contains(f.Fingerprint) ? f with { Baselined = true } : f).ToList();
@@ -73,6 +55,19 @@ internal static class LintBaseline
 
     private static List<Entry> OtherProviders(string path, string provider)
     {
+        try
+        {
+            return Entries(path).Where(e => e.Provider.Length > 0 && e.Provider != provider).ToList();
+        }
+        catch (MigrationException)
+        {
+            return []; // An unreadable baseline is rewritten whole.
+        }
+    }
+
+    /// <summary>The baseline's entries; one without a provider belongs to whichever provider rewrites the file.</summary>
+    private static List<Entry> Entries(string path)
+    {
         if (!File.Exists(path))
         {
             return [];
@@ -87,13 +82,12 @@ internal static class LintBaseline
                     f.GetProperty("file").GetString()!,
                     f.GetProperty("line").GetInt32(),
                     f.GetProperty("fingerprint").GetString()!,
-                    f.TryGetProperty("provider", out var p) ? p.GetString()! : provider))
-                .Where(e => e.Provider != provider)
+                    f.TryGetProperty("provider", out var p) ? p.GetString()! : ""))
                 .ToList();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            return []; // An unreadable baseline is rewritten whole.
+            throw new MigrationException(Errors.LintBaselineUnreadable(path, e.Message));
         }
     }
 }

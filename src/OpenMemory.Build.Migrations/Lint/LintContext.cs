@@ -120,7 +120,7 @@ internal sealed class LintContext
     // The rule, the file's name and the statement's words: stable while lines above move, and the same on every machine.
     private string Fingerprint(string code)
     {
-        var statement = string.Join(' ', _statementText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var statement = SqlText.CollapseWhitespace(_statementText);
         var key = $"{code}\n{Path.GetFileName(Script.Path)}\n{statement}";
         var occurrence = _seenFingerprints[key] = _seenFingerprints.GetValueOrDefault(key) + 1;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{key}\n{occurrence}"));

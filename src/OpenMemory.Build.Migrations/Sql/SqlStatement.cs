@@ -27,3 +27,9 @@ internal sealed record SqlStatement(string Text, int Offset)
         }
     }
 }
+
+/// <summary>SQL text compared as words: every run of whitespace one space, none at the ends.</summary>
+internal static class SqlText
+{
+    public static string CollapseWhitespace(string sql) => string.Join(' ', sql.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}
