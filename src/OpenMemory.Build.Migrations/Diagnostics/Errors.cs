@@ -219,7 +219,7 @@ internal static class Errors
         $"The database has a baseline that its migration files do not build, so drift was checked only for the objects the applied migrations create: {(skipped.Count == 0 ? "none of them depend on the baseline" : $"{string.Join(", ", skipped)} could not run on a copy without the baseline and {(skipped.Count == 1 ? "is" : "are")} not checked")}. Objects of the baseline itself could not be checked.");
 
     public static MigrationDiagnostic DriftScratchFailed(string file, int line, int column, string version, string message) => Error("OMB7013",
-        $"Drift cannot be checked: applied migration {version} fails on an empty scratch database: {message}. The migrations no longer build this schema from nothing; fix the migration set (a baseline, or a repair migration) and run Drift again.",
+        $"Drift cannot be checked: applied migration {version} fails on an empty scratch database: {message.TrimEnd('.')}. The migrations no longer build this schema from nothing; fix the migration set (a baseline, or a repair migration) and run Drift again.",
         file, line, column);
 
     public static MigrationDiagnostic DriftScratchUnavailable(string detail) => Error("OMB7014",

@@ -151,6 +151,32 @@ public abstract class DriftClaims : IDisposable
     }
 
     [Fact]
+    public async Task Applied_migrations_that_no_longer_build_the_schema_from_nothing_stop_drift_with_OMB7013_at_the_failing_line()
+    {
+        var database = NewDatabase();
+        if (database is PostgresTestDatabase postgres)
+        {
+            postgres.Execute($"CREATE SCHEMA \"{postgres.SchemaName}\"");
+        }
+
+        // A table made by hand before the first migration, with no baseline: the files alone cannot build the schema.
+        database.Execute($"CREATE TABLE {database.Table("handmade")} (id INTEGER PRIMARY KEY);");
+        var file = Workspace.Add("001_uses_handmade.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\nALTER TABLE handmade ADD COLUMN note_id INTEGER;");
+        // Applied directly: the workspace's own after-Apply drift check would stop here, as it should.
+        Assert.True((await new Migrator().MigrateAsync(Workspace.MigrationsFolder, database.Options())).Succeeded);
+        var before = Snapshot(database);
+
+        var result = Drift(database);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB7013", file, 2), (error.Code, error.File, error.Line));
+        Assert.DoesNotContain("..", error.Message);
+        Assert.Contains("applied migration 001 fails on an empty scratch database", error.Message);
+        Assert.Empty(result.Drift);
+        Assert.Equal(before, Snapshot(database));
+    }
+
+    [Fact]
     public void Pending_migrations_are_not_expected_yet()
     {
         var database = Migrated();

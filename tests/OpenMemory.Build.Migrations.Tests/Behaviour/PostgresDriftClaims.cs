@@ -152,6 +152,27 @@ public sealed class PostgresDriftClaims(PostgresFixture fixture) : DriftClaims
     }
 
     [Fact]
+    public void A_role_that_can_create_neither_a_database_nor_a_schema_gets_OMB7014_and_the_database_is_unchanged()
+    {
+        var database = (PostgresTestDatabase)Migrated();
+        var user = $"reader_{Guid.NewGuid():N}"[..16];
+        fixture.Server.Execute($"CREATE ROLE {user} LOGIN PASSWORD 'pw-{user}' NOCREATEDB; REVOKE CREATE ON DATABASE \"{database.Database}\" FROM PUBLIC;");
+        database.Execute($"GRANT USAGE ON SCHEMA app TO {user}; GRANT SELECT ON ALL TABLES IN SCHEMA app TO {user};");
+        var before = Snapshot(database);
+
+        var result = Workspace.Run(new MigrationOptions
+        {
+            Module = "test", Provider = "postgres", ConnectionString = fixture.Server.ConnectionString(database.Database, user, $"pw-{user}"),
+            Schema = "app", Mode = MigrationMode.Drift,
+        });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("OMB7014", error.Code);
+        Assert.Contains("Grant the migrator role CREATEDB", error.Message);
+        Assert.Equal(before, Snapshot(database));
+    }
+
+    [Fact]
     public async Task A_cancelled_drift_run_removes_its_scratch_database()
     {
         var database = Migrated();
