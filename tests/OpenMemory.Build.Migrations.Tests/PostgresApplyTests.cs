@@ -162,6 +162,43 @@ public sealed class PostgresApplyTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void A_bad_file_stops_the_run_before_the_database_and_the_connection_opened_meanwhile_is_closed()
+    {
+        // The engine connects while it reads the files; a bad file must still leave the database untouched, close that
+        // connection, and be the only error, also when the server cannot be reached.
+        var database = _server.CreateDatabase();
+        _workspace.Add("1_a.sql", "CREATE TABLE {{tables.a}} (id int);");
+        _workspace.Add("2_b.sql", "  \n\t\n");
+
+        var result = _workspace.Run(Options(database));
+        Assert.Equal("OMB1004", Assert.Single(result.Errors).Code);
+        Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'", database));
+        // A connection left behind would be established by now, and open until the garbage collector finds it (seconds);
+        // a closed one leaves its server process within moments.
+        Thread.Sleep(500);
+        var open = -1L;
+        for (var waited = 0; waited < 10 && open != 0; waited++)
+        {
+            Thread.Sleep(waited == 0 ? 0 : 50);
+            open = (long)_server.Scalar($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()", database)!;
+        }
+
+        Assert.Equal(0L, open);
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var unreachable = Options(database);
+        var offline = _workspace.Run(new MigrationOptions
+        {
+            Module = unreachable.Module, Provider = "postgres", Schema = "app", ConnectTimeoutSeconds = 3,
+            ConnectionString = $"Host=127.0.0.1;Port={closedPort};Database={database};Username=postgres;Password=x",
+        });
+        Assert.Equal("OMB1004", Assert.Single(offline.Errors).Code);
+    }
+
+    [Fact]
     public void Urls_connect_and_a_missing_database_is_created_only_when_asked()
     {
         var name = $"created_{Guid.NewGuid():N}"[..20];

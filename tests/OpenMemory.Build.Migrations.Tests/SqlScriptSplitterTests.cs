@@ -49,7 +49,7 @@ public class SqlScriptSplitterTests
         var statements = SqlScriptSplitter.Split(dump, SqlDialect.Postgres);
 
         Assert.Equal(["COPY public.items (id, name) FROM stdin", "SELECT 1"], statements.Select(s => s.Text));
-        Assert.Equal("1\tone; not a statement\n2\t\\N\n", statements[0].CopyData);
+        Assert.Equal("1\tone; not a statement\n2\t\\N\n", statements[0].CopyData?.ToString());
         Assert.Equal(dump.IndexOf("1\t", StringComparison.Ordinal), statements[0].CopyDataOffset);
         Assert.Throws<UnterminatedSqlException>(() => SqlScriptSplitter.Split("COPY t FROM stdin;\n1\n2\n", SqlDialect.Postgres));
     }

@@ -42,7 +42,7 @@ internal static class PostgresDeployScript
                 }
 
                 var path = $"{RowsFolder}/{entry.Version}-{files.Count}.sql";
-                files.Add((path, statement.Text + ";\n" + rows + "\\.\n"));
+                files.Add((path, string.Concat(statement.Text, ";\n", rows.Span, "\\.\n")));
                 return $"\\ir {path}";
             });
             sql.Append("\\endif\n");

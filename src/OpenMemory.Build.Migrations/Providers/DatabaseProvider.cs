@@ -21,6 +21,19 @@ internal abstract class DatabaseProvider
     /// <summary>Opens a session. Read-only sessions return null when the database does not exist yet.</summary>
     public abstract Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts connecting in the background while the run reads and hashes its files, so that the network and the
+    /// server's authentication overlap with that work. No statement runs on the connection and nothing is created:
+    /// the next <see cref="OpenAsync"/> takes it over, and <see cref="DropEarlyConnectionAsync"/> closes it when the
+    /// run stops before that (a bad file). Providers whose connections cost nothing to open do nothing.
+    /// </summary>
+    public virtual void BeginConnect(CancellationToken cancellationToken)
+    {
+    }
+
+    /// <summary>Closes a connection <see cref="BeginConnect"/> started that no session took over.</summary>
+    public virtual ValueTask DropEarlyConnectionAsync() => ValueTask.CompletedTask;
+
     /// <summary>How the preview and deploy scripts of this provider write each migration.</summary>
     internal abstract Scripts.ScriptDialect Script { get; }
 

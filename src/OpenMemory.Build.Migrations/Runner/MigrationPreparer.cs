@@ -33,12 +33,9 @@ internal static class MigrationPreparer
     }
 
     /// <summary>
-    /// What can be found without a database or a provider's templating: psql commands and unterminated strings,
-    /// comments or bodies. ValidateMigrations runs it on every build.
-    /// </summary>
-    /// <summary>
-    /// Splits each script's text as written (no templating): the scripts that split, with their statements for lint,
-    /// and a located error for each that does not.
+    /// What can be found without a database or a provider's templating (psql commands; unterminated strings, comments
+    /// or bodies): splits each script's text as written and returns the scripts that split, with their statements for
+    /// lint, and a located error for each that does not. ValidateMigrations runs it on every build.
     /// </summary>
     public static (IReadOnlyList<(MigrationScript Script, IReadOnlyList<SqlStatement> Statements)> Split, IReadOnlyList<MigrationDiagnostic> Diagnostics)
         CheckStatements(IEnumerable<MigrationScript> scripts, string provider)

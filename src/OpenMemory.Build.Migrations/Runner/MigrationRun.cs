@@ -58,8 +58,20 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         var rollbackTarget = ParseRollbackTarget();
         _provider = ProviderFactory.Create(options);
         log.Checking();
+        _provider.BeginConnect(cancellationToken);
+        try
+        {
+            await RunWithProviderAsync(baseline, rollbackTarget, cancellationToken);
+        }
+        finally
+        {
+            await _provider.DropEarlyConnectionAsync();
+        }
+    }
 
-        var catalog = MigrationCatalog.LoadWithNotes(source, _provider.Name);
+    private async Task RunWithProviderAsync(MigrationVersion? baseline, MigrationVersion? rollbackTarget, CancellationToken cancellationToken)
+    {
+        var catalog = MigrationCatalog.LoadWithNotes(source, _provider!.Name);
         var scripts = catalog.Scripts;
         _diagnostics.AddRange(catalog.Diagnostics);
         log.Catalog(catalog, _provider.Name);

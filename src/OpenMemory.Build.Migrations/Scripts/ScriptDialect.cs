@@ -45,6 +45,6 @@ internal abstract class ScriptDialect
     /// </summary>
     public virtual string Statement(SqlStatement statement, string scratchFile) =>
         statement.CopyData is { } rows
-            ? statement.Text + ";\n" + rows + @"\."
+            ? string.Concat(statement.Text, ";\n", rows.Span, @"\.")
             : SqlLiteral.Terminated(statement.Text);
 }

@@ -117,7 +117,7 @@ internal static partial class SqlScriptSplitter
             {
                 // Continue after the terminator line; the ';' itself is consumed by the caller.
                 scanner.Position = (end < 0 ? sql.Length : end) - 1;
-                return statement with { CopyData = sql[dataStart..(found + 1)], CopyDataOffset = dataStart };
+                return statement with { CopyData = sql.AsMemory(dataStart, found + 1 - dataStart), CopyDataOffset = dataStart };
             }
         }
 

@@ -5,9 +5,10 @@ internal sealed record SqlStatement(string Text, int Offset)
 {
     /// <summary>
     /// The inline rows of a <c>COPY ... FROM stdin</c>, as pg_dump writes them: every line after the statement up
-    /// to the line <c>\.</c>, each ending in a newline. Null for any other statement.
+    /// to the line <c>\.</c>, each ending in a newline. Null for any other statement. A slice of the script, not a
+    /// copy: a data dump's rows are most of its size.
     /// </summary>
-    public string? CopyData { get; init; }
+    public ReadOnlyMemory<char>? CopyData { get; init; }
 
     /// <summary>Where <see cref="CopyData"/> starts in the script.</summary>
     public int CopyDataOffset { get; init; }

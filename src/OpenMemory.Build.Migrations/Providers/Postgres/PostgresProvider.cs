@@ -19,6 +19,7 @@ internal sealed class PostgresProvider : DatabaseProvider
     private const int DefaultCommandTimeout = 30;
     private readonly MigrationOptions _options;
     private readonly NpgsqlConnectionStringBuilder? _connection;
+    private Task<(NpgsqlConnection Connection, Func<ValueTask> Release)>? _earlyConnection;
 
     private PostgresProvider(MigrationOptions options, NpgsqlConnectionStringBuilder? connection, string schema, IReadOnlyDictionary<string, string> tableMap)
     {
@@ -137,6 +138,33 @@ internal sealed class PostgresProvider : DatabaseProvider
         return diagnostic is not null;
     }
 
+    public override void BeginConnect(CancellationToken cancellationToken)
+    {
+        if (_connection is not null && _earlyConnection is null)
+        {
+            // On the thread pool: building the data source and the TLS/SCRAM handshake are CPU work of their own.
+            _earlyConnection = Task.Run(() => OpenOwnAsync(_connection.ConnectionString, cancellationToken), cancellationToken);
+        }
+    }
+
+    public override async ValueTask DropEarlyConnectionAsync()
+    {
+        if (Interlocked.Exchange(ref _earlyConnection, null) is not { } early)
+        {
+            return;
+        }
+
+        try
+        {
+            var (_, release) = await early;
+            await release();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            // The run stopped before it needed the database; a connection it never used has nothing to report.
+        }
+    }
+
     /// <summary>An open connection; null (read-only) when the database does not exist.</summary>
     private async Task<(NpgsqlConnection? Connection, Func<ValueTask> Release)> ConnectAsync(bool readOnly, CancellationToken cancellationToken)
     {
@@ -160,7 +188,7 @@ internal sealed class PostgresProvider : DatabaseProvider
 
         try
         {
-            return await OpenOwnAsync(_connection!.ConnectionString, cancellationToken);
+            return await (Interlocked.Exchange(ref _earlyConnection, null) ?? OpenOwnAsync(_connection!.ConnectionString, cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrors.InvalidCatalogName)
         {

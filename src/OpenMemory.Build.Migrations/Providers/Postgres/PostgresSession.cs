@@ -248,7 +248,7 @@ internal sealed partial class PostgresSession(
                 var rowOffset = 0;
                 for (var n = 1; n < row && rowOffset >= 0; n++)
                 {
-                    rowOffset = statement.CopyData.IndexOf('\n', rowOffset) is var next and >= 0 ? next + 1 : -1;
+                    rowOffset = statement.CopyData.Value.Span[rowOffset..].IndexOf('\n') is var next and >= 0 ? rowOffset + next + 1 : -1;
                 }
 
                 throw new StatementFailedException(i, statement.CopyDataOffset + Math.Max(rowOffset, 0) - statement.Offset,
@@ -329,10 +329,10 @@ internal sealed partial class PostgresSession(
         }
     }
 
-    private async Task CopyInAsync(string copy, string rows, CancellationToken cancellationToken)
+    private async Task CopyInAsync(string copy, ReadOnlyMemory<char> rows, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginTextImportAsync(copy, cancellationToken);
-        await writer.WriteAsync(rows.AsMemory(), cancellationToken);
+        await writer.WriteAsync(rows, cancellationToken);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^COPY [^,]+, line (\d+)")]
