@@ -53,6 +53,8 @@ internal static class CopyLoad
             }
         }
 
+        Console.WriteLine($"psql: {string.Join(", ", psql.Select(x => x.ToString("0.000", CultureInfo.InvariantCulture)))}");
+        Console.WriteLine($"engine: {string.Join(", ", engine.Select(x => x.ToString("0.000", CultureInfo.InvariantCulture)))}");
         var (p, e) = (ResultsBlock.Median(psql), ResultsBlock.Median(engine));
         var block = $"""
             {Begin}

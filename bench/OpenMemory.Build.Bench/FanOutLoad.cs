@@ -14,6 +14,7 @@ internal static class FanOutLoad
 {
     private const string Begin = "<!-- fan-out -->";
     private const string End = "<!-- /fan-out -->";
+    private const int Rounds = 5;
 
     public static void Measure(PostgresServer server, string work, string buildFolder, string tasksAssembly, int schemas, int migrations, int wideSchemas, string output)
     {
@@ -30,10 +31,48 @@ internal static class FanOutLoad
             return clock.Elapsed.TotalSeconds;
         }
 
+        // The same work by psql, one schema after another against as many at once as the engine runs: how much
+        // parallelism the server and the cores allow at all, measured in the same run.
+        var raw = RawLimit.Script(folder, postgres: true);
+        double Psql(int streams)
+        {
+            var database = server.CreateDatabase("fanraw");
+            var scripts = targets.Select(t =>
+            {
+                var script = Path.Combine(work, $"raw-{t.Name}.sql");
+                File.WriteAllText(script, $"CREATE SCHEMA {t.Name};\nSET search_path = {t.Name};\n{raw}");
+                return script;
+            }).ToList();
+            var clock = Stopwatch.StartNew();
+            Parallel.ForEach(scripts, new ParallelOptions { MaxDegreeOfParallelism = streams }, script =>
+            {
+                var result = server.Psql(database, "-q", "-f", script);
+                if (!result.Succeeded)
+                {
+                    throw new InvalidOperationException(result.Output);
+                }
+            });
+            return clock.Elapsed.TotalSeconds;
+        }
+
+        // Rounds after a warm-up run, each measuring all four back to back. On this fsync-bound server a run's time
+        // swings by half from one round to the next, so each round's own ratio is the figure: median and range.
         Engine(Environment.ProcessorCount);
-        var parallel = Engine(Environment.ProcessorCount);
-        var serial = Engine(1);
-        Console.WriteLine($"fan-out engine: parallel {parallel:0.00} s, one at a time {serial:0.00} s");
+        var (parallelRuns, serialRuns, psqlParallelRuns, psqlSerialRuns) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        var (engineRatios, psqlRatios) = (new List<double>(), new List<double>());
+        for (var i = 0; i < Rounds; i++)
+        {
+            parallelRuns.Add(Engine(Environment.ProcessorCount));
+            serialRuns.Add(Engine(1));
+            psqlParallelRuns.Add(Psql(Environment.ProcessorCount));
+            psqlSerialRuns.Add(Psql(1));
+            engineRatios.Add(serialRuns[^1] / parallelRuns[^1]);
+            psqlRatios.Add(psqlSerialRuns[^1] / psqlParallelRuns[^1]);
+            Console.WriteLine($"round {i + 1}: engine {serialRuns[^1]:0.00} s / {parallelRuns[^1]:0.00} s = {engineRatios[^1]:0.00}, psql {psqlSerialRuns[^1]:0.00} s / {psqlParallelRuns[^1]:0.00} s = {psqlRatios[^1]:0.00}");
+        }
+
+        var (parallel, serial) = (ResultsBlock.Median(parallelRuns), ResultsBlock.Median(serialRuns));
+        var (psqlParallel, psqlSerial) = (ResultsBlock.Median(psqlParallelRuns), ResultsBlock.Median(psqlSerialRuns));
 
         // Through dotnet build: one fan-out build, and a shell loop of one build per schema.
         var project = ConsumerProject.Write(Path.Combine(work, "fanout-project"), folder, buildFolder, tasksAssembly);
@@ -67,12 +106,17 @@ internal static class FanOutLoad
             {Begin}
             ### Fan-out: {schemas} tenant schemas × {migrations} migrations (PostgreSQL)
 
-            {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, default parallelism {Environment.ProcessorCount}; one run each, after a warm-up run.
+            {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, default parallelism {Environment.ProcessorCount}. {Rounds} rounds after a warm-up, each running the four
+            in-process figures back to back; times are medians, ratios the median (and range) of each round's own ratio. The psql rows
+            apply the same files (one transaction and one history row each, as the raw limit does), one psql process per schema,
+            one schema at a time or {Environment.ProcessorCount} at once: the parallelism this server and these cores allow at all.
 
             | Run | Time | Ratio |
             |---|---|---|
             | engine, one target at a time (`MaxParallelism=1`) | {serial.ToString("0.00", invariant)} s | 1.00× |
-            | engine, fan-out at the default parallelism | {parallel.ToString("0.00", invariant)} s | {(serial / parallel).ToString("0.00", invariant)}× faster |
+            | engine, fan-out at the default parallelism | {parallel.ToString("0.00", invariant)} s | {Spread(engineRatios)} faster |
+            | psql, one schema at a time | {psqlSerial.ToString("0.00", invariant)} s | 1.00× |
+            | psql, {Environment.ProcessorCount} schemas at once | {psqlParallel.ToString("0.00", invariant)} s | {Spread(psqlRatios)} faster |
             | shell loop, one `dotnet build -t:MigrateDatabase` per schema | {loop.ToString("0.0", invariant)} s | 1.00× |
             | one `dotnet build -t:MigrateDatabase` with `MigrationTargetsQuery` | {fanOutBuild.ToString("0.0", invariant)} s | {(loop / fanOutBuild).ToString("0.0", invariant)}× faster |
 
@@ -82,6 +126,9 @@ internal static class FanOutLoad
             """;
         ResultsBlock.Write(output, Begin, End, block);
     }
+
+    private static string Spread(List<double> ratios) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ResultsBlock.Median(ratios):0.00}× ({ratios.Min():0.00}–{ratios.Max():0.00})");
 
     private static MigrationOptions Options(PostgresServer server, string database, IReadOnlyList<MigrationTarget> targets, int parallelism) => new()
     {

@@ -50,14 +50,25 @@ internal sealed class Target(string provider, PostgresServer server, string root
         return result.Succeeded ? elapsed : throw new InvalidOperationException(result.Output);
     }
 
+    /// <summary>GNU time's path: it reports the peak resident memory of the build it runs (Debian package "time").</summary>
+    private const string GnuTime = "/usr/bin/time";
+
+    /// <summary>The peak resident memory of the last <see cref="Build"/> in bytes, when GNU time is installed; else null.</summary>
+    public long? LastPeakBytes { get; private set; }
+
     public double Build(string project, string target, params string[] extra)
     {
+        string[] build = ["dotnet", "build", project, "--no-restore", $"-t:{target}", "-nodeReuse:false", $"-p:MigrationProvider={provider}", "-p:MigrationConnectionStringVariable=OMB_BENCH_DB", .. extra];
+        // Without -m and with node reuse off, MSBuild builds in the dotnet process itself: its peak is the build's.
+        var measured = File.Exists(GnuTime);
         var stopwatch = Stopwatch.StartNew();
-        var result = ProcessRunner.Run("dotnet",
-            ["build", project, "--no-restore", $"-t:{target}", "-nodeReuse:false", $"-p:MigrationProvider={provider}", "-p:MigrationConnectionStringVariable=OMB_BENCH_DB", .. extra],
+        var result = ProcessRunner.Run(measured ? GnuTime : build[0], measured ? ["-f", "OMB_PEAK_KB %M", .. build] : build[1..],
             Path.GetDirectoryName(project),
             new Dictionary<string, string?> { ["OMB_BENCH_DB"] = ConnectionString, ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
         var elapsed = stopwatch.Elapsed.TotalSeconds;
+        LastPeakBytes = System.Text.RegularExpressions.Regex.Match(result.Output, @"OMB_PEAK_KB (\d+)") is { Success: true } peak
+            ? long.Parse(peak.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 1024
+            : null;
         return result.Succeeded ? elapsed : throw new InvalidOperationException(result.Output);
     }
 }

@@ -83,13 +83,13 @@ public static class RealWorldShapes
         }
     }
 
-    /// <summary>One data migration of 50,000 single-row INSERTs (about 5 MB), valid on both providers.</summary>
-    public static void LargeData(string folder)
+    /// <summary>One data migration of single-row INSERTs (50,000 make about 5 MB), valid on both providers.</summary>
+    public static void LargeData(string folder, int rows = 50_000)
     {
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "00001_events.sql"), "CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, amount INTEGER NOT NULL);\n");
         var sql = new StringBuilder();
-        for (var i = 1; i <= 50_000; i++)
+        for (var i = 1; i <= rows; i++)
         {
             sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO events (id, kind, payload, amount) VALUES ({i}, 'kind {i % 17}', 'payload of event number {i}: the quick brown fox jumps over the lazy dog', {i % 997});\n");
         }
