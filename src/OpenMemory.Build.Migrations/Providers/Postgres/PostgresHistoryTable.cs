@@ -24,6 +24,20 @@ internal sealed class PostgresHistoryTable(string schema) : HistoryTable
         column.Type == HistoryColumnType.Timestamp ? $"{column.Name}::timestamptz AS {column.Name}" : column.Name;
 
     /// <summary>
+    /// The history table's column names, one row each; none when there is no table. The catalog, not
+    /// information_schema.columns: that view checks privileges on every column of the database and grows slow with the
+    /// number of tables, which a fan-out over many schemas pays several times per target. The same relation kinds as
+    /// that view: tables, partitioned tables, views and foreign tables.
+    /// </summary>
+    public string ColumnsSql => $"""
+        SELECT a.attname::text AS column_name FROM pg_catalog.pg_attribute a
+        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = {SqlLiteral.Quote(Schema)} AND c.relname = '{Name}'
+          AND c.relkind IN ('r', 'p', 'v', 'f') AND a.attnum > 0 AND NOT a.attisdropped
+        """;
+
+    /// <summary>
     /// Extends a pgdbm table with our columns, nullable or with a default, so pgdbm's own insert still works, and a
     /// unique version per module (NULLs, pgdbm's rows, never collide). Does nothing to a table that has them.
     /// </summary>
@@ -31,8 +45,7 @@ internal sealed class PostgresHistoryTable(string schema) : HistoryTable
         $"""
         DO $omb$
         BEGIN
-          IF (SELECT count(*) FROM information_schema.columns WHERE table_schema = {SqlLiteral.Quote(Schema)} AND table_name = '{Name}'
-              AND column_name IN ('version', 'description', 'kind')) < 3
+          IF (SELECT count(*) FROM ({ColumnsSql}) AS history_columns WHERE column_name IN ('version', 'description', 'kind')) < 3
              AND to_regclass({SqlLiteral.Quote(QualifiedName)}) IS NOT NULL THEN
             ALTER TABLE {QualifiedName} ADD COLUMN IF NOT EXISTS version text, ADD COLUMN IF NOT EXISTS description text,
               ADD COLUMN IF NOT EXISTS kind text DEFAULT 'applied';

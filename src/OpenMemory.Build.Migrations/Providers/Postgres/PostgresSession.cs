@@ -361,17 +361,7 @@ internal sealed partial class PostgresSession(
 
     private async Task<HashSet<string>> HistoryColumnsAsync(NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        // The catalog, not information_schema.columns: that view checks privileges on every column of the database and
-        // grows slow with the number of tables, which a fan-out over many schemas pays several times per target.
-        // The same relation kinds as that view: tables, partitioned tables, views and foreign tables.
-        var sql = $"""
-            SELECT a.attname::text FROM pg_catalog.pg_attribute a
-            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = {SqlLiteral.Quote(provider.Schema)} AND c.relname = {SqlLiteral.Quote(HistoryTable.Name)}
-              AND c.relkind IN ('r', 'p', 'v', 'f') AND a.attnum > 0 AND NOT a.attisdropped
-            """;
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(_history.ColumnsSql, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var columns = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
