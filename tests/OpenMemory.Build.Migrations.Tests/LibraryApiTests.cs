@@ -67,6 +67,33 @@ public sealed class LibraryApiTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_migration_on_a_callers_connection_leaves_it_outside_any_transaction_and_without_the_run_lock()
+    {
+        var database = _server.CreateDatabase();
+        // With IncludeFailedBatchedCommand the engine sends each migration as one batch, BEGIN to COMMIT.
+        await using var connection = new NpgsqlConnection(_server.ConnectionString(database) + ";Include Failed Batched Command=true");
+        await connection.OpenAsync();
+        var before = await SessionStateAsync(connection);
+        _workspace.Add("1_items.sql", "CREATE TABLE {{tables.items}} (id int);\nINSERT INTO {{tables.items}} VALUES (1);");
+        _workspace.Add("2_broken.sql", "INSERT INTO {{tables.items}} VALUES (2);\nINSERT INTO {{tables.items}} VALUES ('not a number');");
+
+        var result = await new Migrator().MigrateAsync(_workspace.MigrationsFolder, new MigrationOptions { Module = "shared", Provider = "postgres", Connection = connection, Schema = "caller_schema" });
+
+        var error = Assert.Single(result.Diagnostics, d => d.IsError);
+        Assert.Equal(("OMB4001", 2), (error.Code, error.Line));
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        Assert.Equal(before, await SessionStateAsync(connection));
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM caller_schema.items", connection))
+        {
+            Assert.Equal(1L, await count.ExecuteScalarAsync());
+        }
+
+        // Outside any transaction: a transaction of the caller's own starts and ends normally.
+        await using var transaction = await connection.BeginTransactionAsync();
+        await transaction.CommitAsync();
+    }
+
+    [Fact]
     public async Task A_callers_sqlite_connection_is_left_open_with_its_settings()
     {
         _workspace.Add("1_items.sql", "CREATE TABLE {{tables.items}} (id INTEGER);");

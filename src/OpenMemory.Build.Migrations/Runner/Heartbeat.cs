@@ -13,7 +13,8 @@ internal sealed class Heartbeat : IAsyncDisposable
 
     private Heartbeat(TimeSpan interval, Func<TimeSpan, CancellationToken, Task> beat)
     {
-        _loop = interval <= TimeSpan.Zero ? Task.CompletedTask : Task.Run(() => LoopAsync(interval, beat));
+        // The loop runs up to its first wait here and goes on from the timer: a migration pays no thread hop for it.
+        _loop = interval <= TimeSpan.Zero ? Task.CompletedTask : LoopAsync(interval, beat);
     }
 
     public static Heartbeat Start(TimeSpan interval, Func<TimeSpan, CancellationToken, Task> beat) => new(interval, beat);
