@@ -136,10 +136,17 @@ public sealed class MigrationOptions
         ConnectTimeoutSeconds = ConnectTimeoutSeconds,
     };
 
+    /// <summary>
+    /// The connections a fan-out over schemas of the configured PostgreSQL database lends to its targets' runs, so
+    /// that a target reuses a server process instead of starting one; null otherwise.
+    /// </summary>
+    internal NpgsqlDataSource? TargetPool { get; private set; }
+
     /// <summary>These options for one target: its schema and connection in place of the configured ones, and no targets.</summary>
-    internal MigrationOptions ForTarget(MigrationTarget target)
+    internal MigrationOptions ForTarget(MigrationTarget target, NpgsqlDataSource? pool = null)
     {
         var copy = (MigrationOptions)MemberwiseClone();
+        copy.TargetPool = target.ConnectionString is null ? pool : null;
         copy._schema = target.Schema ?? (target.ConnectionString is null ? target.Name : _schema);
         copy._connectionString = target.ConnectionString ?? _connectionString;
         copy._targets = [];

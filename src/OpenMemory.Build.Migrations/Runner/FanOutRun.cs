@@ -35,6 +35,7 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
         // Reading the files once here lets every target's run find them read (the catalog keeps them per source).
         MigrationCatalog.LoadWithNotes(source, Discovery.ProviderTags.Normalize(options.Provider) ?? options.Provider);
 
+        await using var pool = Providers.Postgres.PostgresTargetPool.For(options, targets);
         var results = new MigrationTargetResult?[targets.Count];
         using var slots = new SemaphoreSlim(Math.Max(1, options.MaxParallelism));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,7 +62,7 @@ internal sealed class FanOutRun(IMigrationSource source, MigrationOptions option
                 }
 
                 var clock = Stopwatch.StartNew();
-                var run = new MigrationRun(source, options.ForTarget(target), new RunLog(new TargetLogger(logger, target.Name)));
+                var run = new MigrationRun(source, options.ForTarget(target, pool), new RunLog(new TargetLogger(logger, target.Name)));
                 var result = await run.ExecuteAsync(cancellationToken);
                 var outcome = new MigrationTargetResult(target.Name, result, EndVersion(result), clock.ElapsedMilliseconds);
                 results[index] = outcome;

@@ -64,6 +64,29 @@ public sealed class PostgresFanOutTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Targets_of_one_database_reuse_the_fan_outs_connections_and_each_starts_from_a_clean_session()
+    {
+        // A temporary table and a session-level advisory lock outlive a migration's transaction on its connection.
+        // A target that inherited the table would fail to create it again; one waiting for a lock that an idle pooled
+        // connection still held would wait until that connection served another target, the last one for ever.
+        _workspace.Add("001_who.sql", "CREATE TEMP TABLE leftover (id int);\nSET lock_timeout = '5s';\nSELECT pg_advisory_lock(4242);\n"
+            + "CREATE TABLE who AS SELECT pg_backend_pid() AS pid;");
+        var database = _server.CreateDatabase();
+        var targets = Enumerable.Range(1, 8).Select(i => new MigrationTarget($"reuse_{i}")).ToList();
+
+        var result = await new Migrator(_workspace.Log).MigrateAsync(_workspace.MigrationsFolder, Options(database, o =>
+        {
+            o.Targets = targets;
+            o.MaxParallelism = 2;
+        }));
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
+        var pids = targets.Select(t => _server.Scalar($"SELECT pid FROM {t.Name}.who", database)).Distinct().Count();
+        Assert.InRange(pids, 1, 2);
+        Assert.Equal(0L, _server.Scalar($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()", database));
+    }
+
+    [Fact]
     public async Task A_failing_target_leaves_the_others_migrated_names_itself_at_its_line_and_a_rerun_after_the_fix_touches_only_it()
     {
         AddTenantMigrations(4);

@@ -72,26 +72,7 @@ internal sealed class PostgresProvider : DatabaseProvider
         }
         else if (options.DataSource is null && options.Connection is null)
         {
-            connection = options.ConnectionString is { Length: > 0 } text
-                ? PostgresConnectionString.Parse(text)
-                : throw new MigrationException(Errors.MissingConnectionString("postgres"));
-            // Npgsql's defaults (15 s to connect, 30 s per command) are replaced unless the connection sets them:
-            // migrations may run long, and an unreachable host must fail within the configured time.
-            if (connection.Timeout == DefaultConnectTimeout)
-            {
-                connection.Timeout = options.ConnectTimeoutSeconds;
-            }
-
-            if (connection.CommandTimeout == DefaultCommandTimeout)
-            {
-                connection.CommandTimeout = 0;
-            }
-
-            // Lets a failed batch name its failing statement, which locates the error in the file.
-            connection.IncludeFailedBatchedCommand = true;
-
-            // A run needs one connection; a pooled idle one would outlive the run inside a reused MSBuild node.
-            connection.Pooling = false;
+            connection = RunConnectionString(options);
         }
         else if (options.Connection is not null and not NpgsqlConnection)
         {
@@ -105,6 +86,33 @@ internal sealed class PostgresProvider : DatabaseProvider
         }
 
         return new PostgresProvider(options, connection, schema, tableMap);
+    }
+
+    /// <summary>The configured connection string as the engine connects with it, on a connection of its own.</summary>
+    internal static NpgsqlConnectionStringBuilder RunConnectionString(MigrationOptions options)
+    {
+        var connection = options.ConnectionString is { Length: > 0 } text
+            ? PostgresConnectionString.Parse(text)
+            : throw new MigrationException(Errors.MissingConnectionString("postgres"));
+        // Npgsql's defaults (15 s to connect, 30 s per command) are replaced unless the connection sets them:
+        // migrations may run long, and an unreachable host must fail within the configured time.
+        if (connection.Timeout == DefaultConnectTimeout)
+        {
+            connection.Timeout = options.ConnectTimeoutSeconds;
+        }
+
+        if (connection.CommandTimeout == DefaultCommandTimeout)
+        {
+            connection.CommandTimeout = 0;
+        }
+
+        // Lets a failed batch name its failing statement, which locates the error in the file.
+        connection.IncludeFailedBatchedCommand = true;
+
+        // A run needs one connection; a pooled idle one would outlive the run inside a reused MSBuild node. A
+        // fan-out's targets share a pool of its own instead (PostgresTargetPool), disposed with the fan-out.
+        connection.Pooling = false;
+        return connection;
     }
 
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
@@ -143,7 +151,7 @@ internal sealed class PostgresProvider : DatabaseProvider
         if (_connection is not null && _earlyConnection is null)
         {
             // On the thread pool: building the data source and the TLS/SCRAM handshake are CPU work of their own.
-            _earlyConnection = Task.Run(() => OpenOwnAsync(_connection.ConnectionString, cancellationToken), cancellationToken);
+            _earlyConnection = Task.Run(() => OpenRunConnectionAsync(cancellationToken), cancellationToken);
         }
     }
 
@@ -188,7 +196,7 @@ internal sealed class PostgresProvider : DatabaseProvider
 
         try
         {
-            return await (Interlocked.Exchange(ref _earlyConnection, null) ?? OpenOwnAsync(_connection!.ConnectionString, cancellationToken));
+            return await (Interlocked.Exchange(ref _earlyConnection, null) ?? OpenRunConnectionAsync(cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrors.InvalidCatalogName)
         {
@@ -203,7 +211,7 @@ internal sealed class PostgresProvider : DatabaseProvider
             }
 
             await CreateDatabaseAsync(cancellationToken);
-            return await OpenOwnAsync(_connection!.ConnectionString, cancellationToken);
+            return await OpenRunConnectionAsync(cancellationToken);
         }
     }
 
@@ -234,23 +242,18 @@ internal sealed class PostgresProvider : DatabaseProvider
         }
     }
 
+    /// <summary>The run's connection: one of the fan-out's pool when there is one, else one of its own.</summary>
+    private Task<(NpgsqlConnection Connection, Func<ValueTask> Release)> OpenRunConnectionAsync(CancellationToken cancellationToken) =>
+        _options.TargetPool is { } pool ? OpenPooledAsync(pool, cancellationToken) : OpenOwnAsync(_connection!.ConnectionString, cancellationToken);
+
     /// <summary>A connection of the engine's own, from a data source that skips loading the server's type catalog.</summary>
     private static async Task<(NpgsqlConnection Connection, Func<ValueTask> Release)> OpenOwnAsync(string connectionString, CancellationToken cancellationToken)
     {
-        // The engine reads only built-in types (text, integers, booleans, timestamps); loading pg_type on connect was
-        // the largest single cost of a run with nothing to do.
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
-        var source = builder.Build();
+        var source = PostgresTargetPool.Source(connectionString);
         try
         {
             var connection = await source.OpenConnectionAsync(cancellationToken);
-            if (connection.PostgreSqlVersion.Major >= 14)
-            {
-                await using var command = new NpgsqlCommand(ConnectionCheckInterval, connection);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            await CheckConnectionAsync(connection, cancellationToken);
             return (connection, async () =>
             {
                 await connection.DisposeAsync();
@@ -261,6 +264,48 @@ internal sealed class PostgresProvider : DatabaseProvider
         {
             await source.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A connection of the fan-out's pool. Released, it is reset at once (DISCARD ALL), as closing it would: a
+    /// session-level lock or a temporary table a migration left must not wait in the pool for the next target.
+    /// </summary>
+    private static async Task<(NpgsqlConnection Connection, Func<ValueTask> Release)> OpenPooledAsync(NpgsqlDataSource pool, CancellationToken cancellationToken)
+    {
+        var connection = await pool.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await CheckConnectionAsync(connection, cancellationToken);
+            return (connection, async () =>
+            {
+                try
+                {
+                    await using var reset = new NpgsqlCommand("DISCARD ALL", connection);
+                    await reset.ExecuteNonQueryAsync();
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                {
+                    // Not reset (broken, or left in a transaction): no other target may get this session.
+                    pool.Clear();
+                }
+
+                await connection.DisposeAsync();
+            });
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task CheckConnectionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.PostgreSqlVersion.Major >= 14)
+        {
+            await using var command = new NpgsqlCommand(ConnectionCheckInterval, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
