@@ -21,7 +21,7 @@ internal sealed class PreparedMigration(MigrationScript script, ExpandedSql expa
         _source ??= new SourceText(Script.Text);
         var statement = Statements[Math.Clamp(statementIndex, 0, Statements.Count - 1)];
         // A COPY's position may point into its inline rows, which follow the statement's text.
-        var length = statement.CopyData is null ? statement.Text.Length : statement.CopyDataOffset + statement.CopyData.Value.Length - statement.Offset;
+        var length = statement.CopyData is null ? statement.Length : statement.CopyDataOffset + statement.CopyData.Value.Length - statement.Offset;
         var expandedOffset = statement.Offset + Math.Clamp(positionInStatement, 0, length);
         return _source.Locate(Expanded.ToOriginalOffset(expandedOffset));
     }

@@ -63,8 +63,8 @@ internal static partial class SqlScriptSplitter
             {
                 if (start >= 0)
                 {
-                    var statement = new SqlStatement(sql[start..scanner.Position].TrimEnd(), start);
-                    if (dialect.PsqlMetaCommands && CopyFromStdin().IsMatch(statement.Text))
+                    var statement = SqlStatement.Slice(sql, start, sql.AsSpan(start, scanner.Position - start).TrimEnd().Length);
+                    if (dialect.PsqlMetaCommands && CopyFromStdin().IsMatch(statement.Span))
                     {
                         statement = ReadCopyData(sql, scanner, statement);
                     }
@@ -95,7 +95,7 @@ internal static partial class SqlScriptSplitter
 
         if (start >= 0)
         {
-            statements.Add(new SqlStatement(sql[start..].TrimEnd(), start));
+            statements.Add(SqlStatement.Slice(sql, start, sql.AsSpan(start).TrimEnd().Length));
         }
 
         return statements;
@@ -117,7 +117,7 @@ internal static partial class SqlScriptSplitter
             {
                 // Continue after the terminator line; the ';' itself is consumed by the caller.
                 scanner.Position = (end < 0 ? sql.Length : end) - 1;
-                return statement with { CopyData = sql.AsMemory(dataStart, found + 1 - dataStart), CopyDataOffset = dataStart };
+                return statement.WithCopyData(sql.AsMemory(dataStart, found + 1 - dataStart), dataStart);
             }
         }
 

@@ -1,8 +1,43 @@
 namespace OpenMemory.Build.Migrations.Sql;
 
 /// <summary>One statement of a script, without its terminating semicolon; <see cref="Offset"/> is where its first token starts.</summary>
-internal sealed record SqlStatement(string Text, int Offset)
+internal sealed class SqlStatement
 {
+    private readonly string _source;
+    private readonly int _start;
+
+    /// <summary>A statement that is its own text (catalog SQL, generated statements).</summary>
+    public SqlStatement(string text, int offset)
+        : this(text, 0, text.Length, offset)
+    {
+    }
+
+    private SqlStatement(string source, int start, int length, int offset)
+    {
+        _source = source;
+        _start = start;
+        Length = length;
+        Offset = offset;
+    }
+
+    /// <summary>
+    /// A statement of a script, kept as a slice of it: its text is made only when asked for. Held as strings, the
+    /// statements of a data migration doubled the memory of every task that split it (they are most of its size).
+    /// </summary>
+    public static SqlStatement Slice(string script, int start, int length) => new(script, start, length, start);
+
+    public int Offset { get; }
+
+    public int Length { get; }
+
+    public ReadOnlySpan<char> Span => _source.AsSpan(_start, Length);
+
+    /// <summary>The text; for a slice, a new string on every call, so a caller that needs it twice keeps it.</summary>
+    public string Text => _start == 0 && Length == _source.Length ? _source : _source.Substring(_start, Length);
+
+    public SqlStatement WithCopyData(ReadOnlyMemory<char> rows, int offset) =>
+        new(_source, _start, Length, Offset) { CopyData = rows, CopyDataOffset = offset };
+
     /// <summary>
     /// The inline rows of a <c>COPY ... FROM stdin</c>, as pg_dump writes them: every line after the statement up
     /// to the line <c>\.</c>, each ending in a newline. Null for any other statement. A slice of the script, not a
@@ -18,13 +53,14 @@ internal sealed record SqlStatement(string Text, int Offset)
     {
         get
         {
+            var text = Span;
             var end = 0;
-            while (end < Text.Length && (char.IsAsciiLetter(Text[end]) || Text[end] == '_'))
+            while (end < text.Length && (char.IsAsciiLetter(text[end]) || text[end] == '_'))
             {
                 end++;
             }
 
-            return Text[..end].ToUpperInvariant();
+            return text[..end].ToString().ToUpperInvariant();
         }
     }
 }

@@ -82,7 +82,7 @@ internal static class SqliteForeignKeys
     /// either, no row can point at a missing one, and the check (a scan of every table) is skipped.
     /// </summary>
     public static bool Declares(PreparedMigration migration) =>
-        migration.Statements.Any(s => s.Text.Contains("REFERENCES", StringComparison.OrdinalIgnoreCase));
+        migration.Statements.Any(s => s.Span.Contains("REFERENCES", StringComparison.OrdinalIgnoreCase));
 
     public static bool AnyInSchema(Func<string, SqliteCommand> command)
     {
