@@ -10,8 +10,7 @@ internal static class MSBuildMigrations
 {
     /// <summary>The Migration items as a source whose files are read once per build (MigrationFileCache).</summary>
     public static FileSystemMigrationSource Source(ITaskItem[] items, IBuildEngine engine) =>
-        new(items.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal),
-            readBytes: MigrationFileCache.For(engine).Read);
+        MigrationFileCache.For(engine).Source([.. items.Select(item => item.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
 
     /// <summary>MigrationTable items: identity is the logical name, <c>Name</c> metadata the real one.</summary>
     public static IReadOnlyDictionary<string, string> TableMap(ITaskItem[] items) =>

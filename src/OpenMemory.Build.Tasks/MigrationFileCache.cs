@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Build.Framework;
+using OpenMemory.Build.Migrations.Discovery;
 
 namespace OpenMemory.Build.Tasks;
 
@@ -12,6 +13,7 @@ internal sealed class MigrationFileCache
 {
     private const string Key = "OpenMemory.Build.MigrationFileCache";
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FileSystemMigrationSource> _sources = new(StringComparer.Ordinal);
 
     public static MigrationFileCache For(IBuildEngine engine)
     {
@@ -31,4 +33,12 @@ internal sealed class MigrationFileCache
     }
 
     public byte[] Read(string path) => _files.GetOrAdd(path, File.ReadAllBytes);
+
+    /// <summary>
+    /// One source per list of files and build: its file objects, and so the text the engine decodes from them
+    /// (MigrationCatalog keeps it per file object), are shared by the tasks. Each task decoding its own copy put a
+    /// large file's text in memory twice over.
+    /// </summary>
+    public FileSystemMigrationSource Source(IReadOnlyList<string> paths) =>
+        _sources.GetOrAdd(string.Join('\n', paths), _ => new FileSystemMigrationSource(paths, readBytes: Read));
 }
