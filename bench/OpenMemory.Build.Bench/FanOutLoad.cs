@@ -22,13 +22,19 @@ internal static class FanOutLoad
         MigrationGenerator.Write(folder, migrations);
         var targets = Enumerable.Range(1, schemas).Select(i => new MigrationTarget($"tenant_{i:0000}")).ToList();
 
+        // CPU per migration, client and server together, of each engine run: when the one-at-a-time run keeps a core
+        // busy all the time, two cores can at best halve it.
+        var cpuPerMigration = new List<double>();
         double Engine(int parallelism)
         {
             var database = server.CreateDatabase("fan");
+            var (client, serverCpu) = (ProcessCpu.Client(), ProcessCpu.Server(server));
             var clock = Stopwatch.StartNew();
             var result = new Migrator().MigrateAsync(folder, Options(server, database, targets, parallelism)).GetAwaiter().GetResult();
             Require(result);
-            return clock.Elapsed.TotalSeconds;
+            var seconds = clock.Elapsed.TotalSeconds;
+            cpuPerMigration.Add((ProcessCpu.Client() - client + ProcessCpu.Server(server) - serverCpu) / (schemas * migrations));
+            return seconds;
         }
 
         // The same work by psql, one schema after another against as many at once as the engine runs: how much
@@ -72,6 +78,8 @@ internal static class FanOutLoad
         }
 
         var (parallel, serial) = (ResultsBlock.Median(parallelRuns), ResultsBlock.Median(serialRuns));
+        var cpu = ResultsBlock.Median(cpuPerMigration.Skip(1).ToList());
+        var serialBusy = ResultsBlock.Median(serialRuns.Select(s => cpu * schemas * migrations / 1000 / s).ToList());
         var (psqlParallel, psqlSerial) = (ResultsBlock.Median(psqlParallelRuns), ResultsBlock.Median(psqlSerialRuns));
 
         // Through dotnet build: one fan-out build, and a shell loop of one build per schema.
@@ -119,6 +127,10 @@ internal static class FanOutLoad
             | psql, {Environment.ProcessorCount} schemas at once | {psqlParallel.ToString("0.00", invariant)} s | {Spread(psqlRatios)} faster |
             | shell loop, one `dotnet build -t:MigrateDatabase` per schema | {loop.ToString("0.0", invariant)} s | 1.00× |
             | one `dotnet build -t:MigrateDatabase` with `MigrationTargetsQuery` | {fanOutBuild.ToString("0.0", invariant)} s | {(loop / fanOutBuild).ToString("0.0", invariant)}× faster |
+
+            CPU per migration, engine process and PostgreSQL server together: {cpu.ToString("0.0", invariant)} ms (median of the engine runs).
+            The one-at-a-time run keeps {serialBusy.ToString("0.00", invariant)} cores busy on average (that CPU over its wall time), so {Environment.ProcessorCount} cores leave room
+            for at most {(Environment.ProcessorCount / serialBusy).ToString("0.00", invariant)}× by CPU alone.
 
             {wideSchemas:N0} schemas × 10 migrations in one in-process run: {wide.ToString("0.0", invariant)} s; peak client connections {peakConnections}
             (bound: parallelism {Environment.ProcessorCount} + 1); working set {before / 1048576} MB before, {peakMemory / 1048576} MB at its peak.
