@@ -39,13 +39,21 @@ public sealed class HeartbeatTests(PostgresFixture fixture) : IDisposable
         }
 
         var run = Task.Run(() => _workspace.Run(WithHeartbeat(database.Options())));
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        // The lock is held until the heartbeat has named it (or for 30 s): a machine busy with other tests may take
+        // more than one interval to open the observing connection.
+        bool Named(string line) => line.Contains("Migration 002 still running after", StringComparison.Ordinal)
+            && line.Contains("statement on line 1 of 002_add.sql; it waits for AccessExclusiveLock on app.items, held by server process " + holder.ProcessID, StringComparison.Ordinal);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!_workspace.Log.Lines.Any(Named) && waited.Elapsed < TimeSpan.FromSeconds(30) && !run.IsCompleted)
+        {
+            await Task.Delay(100);
+        }
+
         await transaction.RollbackAsync();
         var result = await run;
 
         Assert.True(result.Succeeded, _workspace.Explain(result));
-        Assert.Contains(_workspace.Log.Lines, l => l.Contains("Migration 002 still running after", StringComparison.Ordinal)
-            && l.Contains("statement on line 1 of 002_add.sql; it waits for AccessExclusiveLock on app.items, held by server process " + holder.ProcessID, StringComparison.Ordinal));
+        Assert.Contains(_workspace.Log.Lines, Named);
     }
 
     [Fact]
