@@ -35,18 +35,6 @@ internal static class PostgresTargetPool
         connection.MinPoolSize = 0;
         connection.MaxPoolSize = Math.Max(1, options.MaxParallelism);
         connection.NoResetOnClose = true; // the run resets its connection when it hands it back (PostgresProvider)
-        return Source(connection.ConnectionString);
-    }
-
-    /// <summary>
-    /// A data source that skips loading the server's type catalog: the engine reads only built-in types (text,
-    /// integers, booleans, timestamps), and loading pg_type on connect was the largest single cost of a run with
-    /// nothing to do.
-    /// </summary>
-    public static NpgsqlDataSource Source(string connectionString)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
-        return builder.Build();
+        return PostgresProvider.DataSource(connection.ConnectionString);
     }
 }
