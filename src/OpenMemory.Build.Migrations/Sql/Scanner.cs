@@ -75,10 +75,16 @@ internal sealed class Scanner(string sql, SqlDialect dialect)
     {
         var start = Position;
         Position++;
+        if (!backslashEscapes)
+        {
+            SkipToClosingQuote(start, quote);
+            return;
+        }
+
         while (Position < sql.Length)
         {
             var c = sql[Position];
-            if (backslashEscapes && c == '\\')
+            if (c == '\\')
             {
                 Position += 2;
                 continue;
@@ -100,6 +106,29 @@ internal sealed class Scanner(string sql, SqlDialect dialect)
         }
 
         throw Unterminated(start, quote == '\'' ? "a string literal" : "a quoted identifier");
+    }
+
+    // A vectorized search from quote to quote; a doubled quote is part of the text.
+    private void SkipToClosingQuote(int start, char quote)
+    {
+        while (true)
+        {
+            var end = sql.IndexOf(quote, Position);
+            if (end < 0)
+            {
+                Position = sql.Length;
+                throw Unterminated(start, quote == '\'' ? "a string literal" : "a quoted identifier");
+            }
+
+            if (end + 1 < sql.Length && sql[end + 1] == quote)
+            {
+                Position = end + 2;
+                continue;
+            }
+
+            Position = end + 1;
+            return;
+        }
     }
 
     private void SkipUntil(char close, string what)

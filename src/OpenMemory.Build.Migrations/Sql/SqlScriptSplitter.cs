@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OpenMemory.Build.Migrations.Sql;
 
 /// <summary>
@@ -27,9 +29,32 @@ internal static partial class SqlScriptSplitter
         return true;
     }
 
+    // Keyed by the text itself: ValidateMigrations and MigrateDatabase of one build share each file's decoded text
+    // (MigrationFileCache), so the second task, and every target of a fan-out, reuses the first split.
+    private static readonly ConditionalWeakTable<string, IReadOnlyList<SqlStatement>> SqliteSplits = new();
+    private static readonly ConditionalWeakTable<string, IReadOnlyList<SqlStatement>> PostgresSplits = new();
+
     public static IReadOnlyList<SqlStatement> Split(string sql, SqlDialect dialect)
     {
-        var statements = new List<SqlStatement>();
+        var cache = ReferenceEquals(dialect, SqlDialect.Sqlite) ? SqliteSplits : ReferenceEquals(dialect, SqlDialect.Postgres) ? PostgresSplits : null;
+        if (cache is null)
+        {
+            return SplitUncached(sql, dialect);
+        }
+
+        if (!cache.TryGetValue(sql, out var statements))
+        {
+            statements = SplitUncached(sql, dialect);
+            cache.AddOrUpdate(sql, statements);
+        }
+
+        return statements;
+    }
+
+    private static List<SqlStatement> SplitUncached(string sql, SqlDialect dialect)
+    {
+        // At most one statement per semicolon, plus a last one without: the list never grows by copying.
+        var statements = new List<SqlStatement>(sql.AsSpan().Count(';') + 1);
         var scanner = new Scanner(sql, dialect);
         var start = -1;
         var block = new BlockTracker(dialect);
@@ -140,25 +165,28 @@ internal static partial class SqlScriptSplitter
         scanner.Position = end;
     }
 
-    /// <summary>Follows the words of one statement to know when a semicolon belongs to a body rather than ending it.</summary>
-    private sealed class BlockTracker(SqlDialect dialect)
+    /// <summary>
+    /// Follows the words of one statement to know when a semicolon belongs to a body rather than ending it. A struct
+    /// that compares words in place: it sees every word of every statement, and a data migration has millions.
+    /// </summary>
+    private struct BlockTracker(SqlDialect dialect)
     {
-        private readonly List<string> _leading = new(4);
-        private bool _previousIsBegin;
+        private int _words;
+        private bool _startsWithCreate;
+        private bool _isTemporary;
         private bool _isTrigger;
+        private bool _previousIsBegin;
         private bool _inBody;
         private bool _done;
         private int _caseDepth;
 
-        public bool Open => _inBody && !_done;
+        public readonly bool Open => _inBody && !_done;
 
-        // Called for every word of every statement: compares in place, allocating only for a statement's first words.
         public void See(ReadOnlySpan<char> word)
         {
-            if (_leading.Count < 5)
+            if (dialect.TriggerBodies && _words < 3)
             {
-                _leading.Add(word.ToString().ToUpperInvariant());
-                _isTrigger = dialect.TriggerBodies && IsCreateTrigger(_leading);
+                SeeLeadingWord(word);
             }
 
             var isBegin = word.Equals("BEGIN", StringComparison.OrdinalIgnoreCase);
@@ -191,15 +219,22 @@ internal static partial class SqlScriptSplitter
             _previousIsBegin = isBegin;
         }
 
-        private static bool IsCreateTrigger(List<string> words)
+        // CREATE [TEMP | TEMPORARY] TRIGGER
+        private void SeeLeadingWord(ReadOnlySpan<char> word)
         {
-            if (words.Count < 2 || words[0] != "CREATE")
+            switch (_words++)
             {
-                return false;
+                case 0:
+                    _startsWithCreate = word.Equals("CREATE", StringComparison.OrdinalIgnoreCase);
+                    break;
+                case 1 when _startsWithCreate:
+                    _isTrigger = word.Equals("TRIGGER", StringComparison.OrdinalIgnoreCase);
+                    _isTemporary = word.Equals("TEMP", StringComparison.OrdinalIgnoreCase) || word.Equals("TEMPORARY", StringComparison.OrdinalIgnoreCase);
+                    break;
+                case 2 when _isTemporary:
+                    _isTrigger = word.Equals("TRIGGER", StringComparison.OrdinalIgnoreCase);
+                    break;
             }
-
-            var index = words[1] is "TEMP" or "TEMPORARY" ? 2 : 1;
-            return words.Count > index && words[index] == "TRIGGER";
         }
     }
 }

@@ -49,7 +49,10 @@ internal sealed class SqlStatement
     public int CopyDataOffset { get; init; }
 
     /// <summary>The first keyword, upper-cased ("CREATE", "INSERT", ...), or empty.</summary>
-    public string FirstKeyword
+    public string FirstKeyword => FirstWord.ToString().ToUpperInvariant();
+
+    /// <summary>The first keyword as written, without allocating.</summary>
+    public ReadOnlySpan<char> FirstWord
     {
         get
         {
@@ -60,7 +63,7 @@ internal sealed class SqlStatement
                 end++;
             }
 
-            return text[..end].ToString().ToUpperInvariant();
+            return text[..end];
         }
     }
 }
