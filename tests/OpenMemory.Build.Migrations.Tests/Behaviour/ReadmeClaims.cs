@@ -411,6 +411,34 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void A_data_migration_of_several_megabytes_that_fails_near_its_end_is_located_there_and_undone_whole()
+    {
+        // Over 2 MB of statements, as a data load is: more than one batch's worth on PostgreSQL.
+        var database = NewDatabase();
+        var sql = new System.Text.StringBuilder("CREATE TABLE rows_loaded (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);\n");
+        for (var i = 1; i <= 20_000; i++)
+        {
+            sql.Append("INSERT INTO rows_loaded (id, payload) VALUES (").Append(i).Append(", 'row ").Append(i).Append(" with a payload of some length to be realistic');\n");
+        }
+
+        sql.Append("INSERT INTO rows_loaded (id, payload) VALUES (20000, 'the same key again');\n");
+        var file = Workspace.Add("001_load.sql", sql.ToString());
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4001", file, 20_002), (error.Code, error.File, error.Line));
+        Assert.Equal(1, error.Column);
+        Assert.DoesNotContain("rows_loaded", database.Schema(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(database.History());
+
+        File.WriteAllText(file, sql.ToString().Replace("(20000, 'the same key again')", "(20001, 'a new key')", StringComparison.Ordinal));
+        var fixedRun = Workspace.Run(database.Options());
+        Assert.True(fixedRun.Succeeded, Workspace.Explain(fixedRun));
+        Assert.Equal(20_001, database.Count($"SELECT count(*) FROM {database.Table("rows_loaded")}"));
+    }
+
+    [Fact]
     public void Verify_and_preview_only_read()
     {
         var database = NewDatabase();

@@ -183,49 +183,70 @@ internal sealed partial class PostgresSession(
     /// <summary>
     /// The whole transaction in one round trip: BEGIN, every statement, the history row and COMMIT, as the deploy
     /// script writes it. A separate COMMIT cost a round trip per migration, about as much client time as the rest of it.
-    /// The preparer has refused transaction control inside the migration, so this COMMIT is the only one.
+    /// The preparer has refused transaction control inside the migration, so this COMMIT is the only one. A large
+    /// migration goes in several batches of the one transaction, so that its statements' text and commands are not
+    /// all held at once.
     /// </summary>
     private async Task RunAsBatchAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        foreach (var sql in setup)
+        var statements = migration.Statements;
+        var next = 0;
+        do
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-        }
-
-        foreach (var statement in migration.Statements)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement.Text));
-        }
-
-        foreach (var sql in PostgresSessionState.BeforeRecord)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-        }
-
-        foreach (var sql in _history.WriteSql(entry))
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-        }
-
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        try
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            await RollBackAfterFailedBatchAsync();
-            if (e is PostgresException { BatchCommand: { } failed } failure
-                && batch.BatchCommands.IndexOf(failed) - 1 - setup.Count is var index && index >= 0 && index < migration.Statements.Count)
+            await using var batch = new NpgsqlBatch(connection);
+            var first = next;
+            if (first == 0)
             {
-                throw Failure(migration, index, failure);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                foreach (var sql in setup)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+                }
             }
 
-            throw;
+            var leading = batch.BatchCommands.Count;
+            for (var text = 0; next < statements.Count && (next == first || text + statements[next].Length <= BatchTextLimit); next++)
+            {
+                text += statements[next].Length;
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(statements[next].Text));
+            }
+
+            if (next == statements.Count)
+            {
+                foreach (var sql in PostgresSessionState.BeforeRecord)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+                }
+
+                foreach (var sql in _history.WriteSql(entry))
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+                }
+
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            }
+
+            try
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                await RollBackAfterFailedBatchAsync();
+                if (e is PostgresException { BatchCommand: { } failed } failure
+                    && batch.BatchCommands.IndexOf(failed) - leading is var index && index >= 0 && first + index < next)
+                {
+                    throw Failure(migration, first + index, failure);
+                }
+
+                throw;
+            }
         }
+        while (next < statements.Count);
     }
+
+    /// <summary>Characters of statement text sent in one batch; a migration of more goes in several, one transaction still.</summary>
+    private const int BatchTextLimit = 1 << 20;
 
     /// <summary>
     /// After an error the server skips the rest of the batch, COMMIT included, and the transaction stays open and
