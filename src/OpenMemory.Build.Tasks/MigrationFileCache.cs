@@ -32,7 +32,7 @@ internal sealed class MigrationFileCache
         return cache;
     }
 
-    public byte[] Read(string path) => _files.GetOrAdd(path, File.ReadAllBytes);
+    public byte[] Read(string path) => _files.GetOrAdd(path, Migrations.IO.FileBytes.Read);
 
     /// <summary>
     /// One source per list of files and build: its file objects, and so the text the engine decodes from them

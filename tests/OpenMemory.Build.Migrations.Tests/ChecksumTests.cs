@@ -32,6 +32,10 @@ public class ChecksumTests
     [InlineData("\uFEFFCREATE TABLE t (id int);\r\n")]
     [InlineData("CREATE TABLE t (id int);\r\nINSERT INTO t VALUES (1);\r")]
     [InlineData("\u00A0CREATE TABLE t (name text DEFAULT 'é');\u2028")]
+    [InlineData("\v\fSELECT 1;\u0085")]
+    [InlineData("\u2003SELECT 'café';  ")]
+    [InlineData("SELECT 1; -- café")]
+    [InlineData("\u001CSELECT 1;\u001F")]
     [InlineData("   \n  ")]
     [InlineData("")]
     public void A_file_hashed_from_its_bytes_gets_the_checksum_of_its_text(string text)

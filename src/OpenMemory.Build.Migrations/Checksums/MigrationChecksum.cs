@@ -28,25 +28,46 @@ internal static class MigrationChecksum
 
     /// <summary>
     /// The checksum of a file read as <paramref name="bytes"/> and decoded to <paramref name="text"/>: the same value
-    /// as <see cref="Compute"/>, but when the bytes need no normalizing (no BOM, no CR, ASCII whitespace at the ends)
-    /// they are hashed as they are, without encoding the text again (a 20 MB pg_dump file).
+    /// as <see cref="Compute"/>, but when the bytes need no normalizing they are hashed as they are (a 20 MB pg_dump).
     /// </summary>
-    internal static string HashFile(ReadOnlySpan<byte> bytes, string text)
+    internal static string HashFile(ReadOnlySpan<byte> bytes, string text) => TryHashAsIs(bytes) ?? HashNormalized(Normalize(text));
+
+    /// <summary>
+    /// The checksum from the bytes alone when they need no normalizing: no BOM, no CR, and ends that are ASCII
+    /// (ASCII whitespace is trimmed here as <see cref="string.Trim()"/> trims it); null when the text must be
+    /// normalized first. Needs no decoded text, so a large file is hashed while it is being decoded.
+    /// </summary>
+    internal static string? TryHashAsIs(ReadOnlySpan<byte> bytes)
     {
-        var start = text.Length - text.AsSpan().TrimStart().Length;
-        var end = text.AsSpan().TrimEnd().Length;
-        var asIs = !bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) && bytes.IndexOf((byte)'\r') < 0
-            && Ascii.IsValid(text.AsSpan(0, start)) && Ascii.IsValid(text.AsSpan(end));
-        if (!asIs)
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) || bytes.Contains((byte)'\r'))
         {
-            return HashNormalized(Normalize(text));
+            return null;
         }
 
-        var trimmed = end <= start ? [] : bytes[start..(bytes.Length - (text.Length - end))];
+        var start = 0;
+        while (start < bytes.Length && IsAsciiWhiteSpace(bytes[start]))
+        {
+            start++;
+        }
+
+        var end = bytes.Length;
+        while (end > start && IsAsciiWhiteSpace(bytes[end - 1]))
+        {
+            end--;
+        }
+
+        // A non-ASCII byte at either end may start or end Unicode whitespace, which Trim also removes.
+        if (end > start && (bytes[start] >= 0x80 || bytes[end - 1] >= 0x80))
+        {
+            return null;
+        }
+
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(trimmed, hash);
+        SHA256.HashData(bytes[start..end], hash);
         return Convert.ToHexStringLower(hash);
     }
+
+    private static bool IsAsciiWhiteSpace(byte b) => b < 0x80 && char.IsWhiteSpace((char)b);
 
     internal static string HashNormalized(string normalized)
     {

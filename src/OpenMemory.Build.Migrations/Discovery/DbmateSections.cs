@@ -18,7 +18,7 @@ internal static partial class DbmateSections
     private static UpSection? TryFind(string text, string wanted)
     {
         // A vectorized look first: most files are not dbmate's, and a pg_dump file can be tens of megabytes.
-        if (!text.Contains("migrate:", StringComparison.OrdinalIgnoreCase))
+        if (!text.AsSpan().ContainsAny(MarkerWord))
         {
             return null;
         }
@@ -53,6 +53,8 @@ internal static partial class DbmateSections
 
         return new UpSection(string.Join('\n', lines), noTransaction, hasDown);
     }
+
+    private static readonly System.Buffers.SearchValues<string> MarkerWord = System.Buffers.SearchValues.Create(["migrate:"], StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"^--\s*migrate:(?<kind>up|down)\b(?<options>[^\n]*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex Marker();

@@ -12,7 +12,7 @@ public sealed class FileSystemMigrationSource : IMigrationSource
     public FileSystemMigrationSource(IEnumerable<string> paths, string? description = null, Func<string, byte[]>? readBytes = null)
     {
         _paths = [.. paths.Select(Path.GetFullPath)];
-        _readBytes = readBytes ?? File.ReadAllBytes;
+        _readBytes = readBytes ?? IO.FileBytes.Read;
         Description = description ?? (_paths.Count > 0 ? Path.GetDirectoryName(_paths[0])! : "(no files)");
     }
 

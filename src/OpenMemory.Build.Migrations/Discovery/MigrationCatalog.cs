@@ -175,9 +175,13 @@ internal static class MigrationCatalog
         return script;
     }
 
+    private const int ConcurrentHashBytes = 1 << 20;
+
     private static MigrationScript ReadUncached(MigrationSourceFile file, MigrationFileName name)
     {
         var bytes = file.ReadBytes();
+        // A large file (a data dump) is hashed on another core while it is decoded and looked over.
+        var hashing = bytes.Length >= ConcurrentHashBytes ? Task.Run(() => MigrationChecksum.TryHashAsIs(bytes)) : null;
         // UTF-16 without a byte order mark decodes as "valid" UTF-8 full of NUL characters; no SQL file has one.
         if (bytes.AsSpan().IndexOf((byte)0) is var nul and >= 0)
         {
@@ -209,8 +213,8 @@ internal static class MigrationCatalog
 
         var noTransaction = name.Autocommit || dbmate is { NoTransaction: true }
             || runs.AsSpan().TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
-        return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs,
-            MigrationChecksum.HashFile(bytes, raw), noTransaction)
+        var checksum = (hashing is null ? null : hashing.GetAwaiter().GetResult()) ?? MigrationChecksum.HashFile(bytes, raw);
+        return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs, checksum, noTransaction)
         {
             Placeholder = placeholder,
             HasDownSection = dbmate is { HasDown: true },

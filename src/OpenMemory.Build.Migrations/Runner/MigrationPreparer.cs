@@ -68,6 +68,31 @@ internal static class MigrationPreparer
         return (split, diagnostics);
     }
 
+    /// <summary>
+    /// Prepares the large scripts on the thread pool, so that a data dump is split on another core while the run
+    /// waits for the database (lock, history). <see cref="Prepare(MigrationScript, DatabaseProvider)"/> then finds
+    /// a script without placeholders prepared; a script that fails here fails there again, with its error.
+    /// </summary>
+    public static Task PrepareAheadAsync(IEnumerable<MigrationScript> scripts, DatabaseProvider provider)
+    {
+        var large = scripts.Where(s => s.Text.Length >= PrepareAheadChars).ToList();
+        return large.Count == 0 ? Task.CompletedTask : Task.Run(() =>
+        {
+            foreach (var script in large)
+            {
+                try
+                {
+                    Prepare(script, provider);
+                }
+                catch (MigrationException)
+                {
+                }
+            }
+        });
+    }
+
+    private const int PrepareAheadChars = 1 << 20;
+
     // A file without placeholders splits the same for every target of a fan-out run: it is prepared once.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MigrationScript, Prepared> WithoutPlaceholders = new();
 

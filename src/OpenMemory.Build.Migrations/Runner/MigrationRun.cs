@@ -86,6 +86,9 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         }
 
         var apply = options.Mode == MigrationMode.Apply;
+        var preparedAhead = options.Mode is MigrationMode.Apply or MigrationMode.Verify or MigrationMode.Preview && rollbackTarget is null
+            ? MigrationPreparer.PrepareAheadAsync(scripts, _provider)
+            : Task.CompletedTask;
         await using var session = await _provider.OpenAsync(readOnly: !apply && options.Mode != MigrationMode.Rollback, cancellationToken);
         await using var runLock = session is null ? null : await session.LockAsync(options.Module, options.LockTimeout, cancellationToken);
         // Read before anything is created, so that a Flyway history with a failed row leaves the database as it was.
@@ -147,6 +150,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
             return;
         }
 
+        await preparedAhead;
         var (prepared, prepareDiagnostics) = MigrationPreparer.Prepare(plan.Pending, _provider);
         _diagnostics.AddRange(prepareDiagnostics);
         if (HasErrors)
