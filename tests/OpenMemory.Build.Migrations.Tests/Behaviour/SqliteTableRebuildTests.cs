@@ -127,6 +127,41 @@ public sealed class SqliteTableRebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task A_violation_another_connection_writes_between_two_migrations_of_one_run_is_not_blamed_on_the_second()
+    {
+        // The run counts violations once per migration and carries the count after one migration over as the
+        // "before" of the next, but only while no other connection has committed in between.
+        var database = new SqliteTestDatabase(_workspace.DatabasePath);
+        _workspace.Add("001_schema.sql", Schema);
+        _workspace.Add("002_more.sql", "ALTER TABLE posts ADD COLUMN draft INTEGER NOT NULL DEFAULT 0;");
+        var orphanWritten = false;
+        var logger = new CallbackLogger(line =>
+        {
+            if (line.Contains("Migration 001 completed", StringComparison.Ordinal))
+            {
+                database.Execute("INSERT INTO posts VALUES (9, 99, 'orphan written by the sqlite3 shell');");
+                orphanWritten = true;
+            }
+        });
+
+        var result = await new Migrator(logger).MigrateAsync(_workspace.MigrationsFolder, database.Options());
+
+        Assert.True(orphanWritten);
+        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
+        Assert.Equal(4L, Count("posts"));
+    }
+
+    private sealed class CallbackLogger(Action<string> onLine) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            onLine(formatter(state, exception));
+    }
+
+    [Fact]
     public void The_preview_and_deploy_scripts_run_the_same_procedure_and_refuse_the_same_broken_rebuild()
     {
         var scripts = new TempDirectory("omb-rebuild");

@@ -60,16 +60,20 @@ internal static class SqliteForeignKeys
         return counts;
     }
 
-    /// <summary>Apply's check: fails the migration (OMB4015, with tables and rowids) when it broke a foreign key.</summary>
-    public static void Check(Func<string, SqliteCommand> command, PreparedMigration migration, Dictionary<(string Child, string Parent), long> before)
+    /// <summary>
+    /// Apply's check: fails the migration (OMB4015, with tables and rowids) when it broke a foreign key; returns the
+    /// violations counted after it.
+    /// </summary>
+    public static Dictionary<(string Child, string Parent), long> Check(Func<string, SqliteCommand> command, PreparedMigration migration, Dictionary<(string Child, string Parent), long> before)
     {
-        var broken = Snapshot(command)
+        var after = Snapshot(command);
+        var broken = after
             .Select(now => (now.Key.Child, now.Key.Parent, Count: now.Value - before.GetValueOrDefault(now.Key)))
             .Where(b => b.Count > 0)
             .ToList();
         if (broken.Count == 0)
         {
-            return;
+            return after;
         }
 
         var details = broken.Select(b => $"{b.Count} row(s) of '{b.Child}' point at no row of '{b.Parent}' (rowid {string.Join(", ", OrphanRowIds(command, b.Child, b.Parent))}{(b.Count > 5 ? ", ..." : "")})");

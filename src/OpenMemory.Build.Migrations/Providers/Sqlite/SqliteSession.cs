@@ -151,10 +151,11 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 
         var before = ForeignKeysBefore(migration);
         RunStatements(migration, cancellationToken);
-        CheckForeignKeys(migration, before);
+        var after = CheckForeignKeys(migration, before);
         Write(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds });
         cancellationToken.ThrowIfCancellationRequested();
         Commit();
+        _violationsAfterLast = after;
         return ApplyOutcome.Applied;
     }
 
@@ -194,10 +195,11 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
 
         var before = ForeignKeysBefore(migration);
         RunStatements(migration, cancellationToken);
-        CheckForeignKeys(migration, before);
+        var after = CheckForeignKeys(migration, before);
         using var transaction = BeginImmediate();
         Write(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds });
         Commit();
+        _violationsAfterLast = after;
         return ApplyOutcome.Applied;
     }
 
@@ -284,23 +286,50 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     // Known once a migration declared a foreign key or the schema was seen to have one; null until first asked.
     private bool? _schemaHasForeignKeys;
 
-    private Dictionary<(string Child, string Parent), long>? ForeignKeysBefore(PreparedMigration migration)
+    // The violations counted after the last migration this session applied, with the database's data_version when
+    // they were counted. While no other connection has committed since (data_version unchanged; this connection's own
+    // commits do not change it), they are the next migration's "before", and the scan of every table runs once per
+    // migration, not twice.
+    private ForeignKeyViolations? _violationsAfterLast;
+
+    private sealed record ForeignKeyViolations(Dictionary<(string Child, string Parent), long> Counts, long DataVersion);
+
+    private ForeignKeyViolations? ForeignKeysBefore(PreparedMigration migration)
     {
+        var last = _violationsAfterLast;
+        _violationsAfterLast = null;
         _schemaHasForeignKeys ??= SqliteForeignKeys.AnyInSchema(Command);
         if (SqliteForeignKeys.Declares(migration))
         {
             _schemaHasForeignKeys = true;
         }
 
-        return _schemaHasForeignKeys == true ? SqliteForeignKeys.Snapshot(Command) : null;
+        if (_schemaHasForeignKeys != true)
+        {
+            return null;
+        }
+
+        var dataVersion = DataVersion();
+        return last is not null && last.DataVersion == dataVersion ? last : new(SqliteForeignKeys.Snapshot(Command), dataVersion);
     }
 
-    private void CheckForeignKeys(PreparedMigration migration, Dictionary<(string Child, string Parent), long>? before)
+    /// <summary>The check before commit; returns the counts after the migration, for the next one once this commits.</summary>
+    private ForeignKeyViolations? CheckForeignKeys(PreparedMigration migration, ForeignKeyViolations? before)
     {
-        if (before is not null)
+        if (before is null)
         {
-            SqliteForeignKeys.Check(Command, migration, before);
+            return null;
         }
+
+        // Read before counting: a commit by another connection in between makes the next migration count again.
+        var dataVersion = DataVersion();
+        return new(SqliteForeignKeys.Check(Command, migration, before.Counts), dataVersion);
+    }
+
+    private long DataVersion()
+    {
+        using var command = Command("PRAGMA data_version");
+        return (long)command.ExecuteScalar()!;
     }
 
     private void Execute(string sql)
