@@ -5,14 +5,13 @@ using OpenMemory.Build.Migrations.Discovery;
 namespace OpenMemory.Build.Tasks;
 
 /// <summary>
-/// The bytes of each migration file, read once per build and shared by ValidateMigrations, MigrateDatabase and
-/// WriteDeployScript. Registered with MSBuild for the length of one build (as sourcelink caches repository
+/// Each migration file read once per build and shared by ValidateMigrations, MigrateDatabase and WriteDeployScript.
+/// Registered with MSBuild for the length of one build (as sourcelink caches repository
 /// data), so a reused node or an IDE never sees the content of an earlier build.
 /// </summary>
 internal sealed class MigrationFileCache
 {
     private const string Key = "OpenMemory.Build.MigrationFileCache";
-    private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FileSystemMigrationSource> _sources = new(StringComparer.Ordinal);
 
     public static MigrationFileCache For(IBuildEngine engine)
@@ -32,13 +31,11 @@ internal sealed class MigrationFileCache
         return cache;
     }
 
-    public byte[] Read(string path) => _files.GetOrAdd(path, Migrations.IO.FileBytes.Read);
-
     /// <summary>
-    /// One source per list of files and build: its file objects, and so the text the engine decodes from them
-    /// (MigrationCatalog keeps it per file object), are shared by the tasks. Each task decoding its own copy put a
-    /// large file's text in memory twice over.
+    /// One source per list of files and build: its file objects, and so the script the engine reads and decodes from
+    /// each (MigrationCatalog keeps it per file object), are shared by the tasks. That is the one cache: the bytes
+    /// themselves are not kept as well.
     /// </summary>
     public FileSystemMigrationSource Source(IReadOnlyList<string> paths) =>
-        _sources.GetOrAdd(string.Join('\n', paths), _ => new FileSystemMigrationSource(paths, readBytes: Read));
+        _sources.GetOrAdd(string.Join('\n', paths), _ => new FileSystemMigrationSource(paths));
 }

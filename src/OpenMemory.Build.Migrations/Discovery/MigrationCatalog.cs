@@ -213,7 +213,7 @@ internal static class MigrationCatalog
 
         var noTransaction = name.Autocommit || dbmate is { NoTransaction: true }
             || runs.AsSpan().TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
-        var checksum = (hashing is null ? null : hashing.GetAwaiter().GetResult()) ?? MigrationChecksum.HashFile(bytes, raw);
+        var checksum = hashing is null ? MigrationChecksum.HashFile(bytes, raw) : hashing.GetAwaiter().GetResult() ?? MigrationChecksum.Compute(raw);
         return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs, checksum, noTransaction)
         {
             Placeholder = placeholder,
