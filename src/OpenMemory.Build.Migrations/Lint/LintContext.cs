@@ -14,9 +14,10 @@ internal sealed class LintContext
 {
     private readonly List<LintFinding> _findings = [];
     private readonly Dictionary<string, int> _seenFingerprints = new(StringComparer.Ordinal);
-    private readonly List<(string Table, LintToken At, bool ForeignKeysOn, string Statement)> _droppedTables = [];
+    private readonly List<(string Table, LintToken At, bool ForeignKeysOn, SqlStatement? Statement)> _droppedTables = [];
     private SourceText? _source;
-    private string _statementText = "";
+    // Its text is made only for a finding's fingerprint: most statements have none.
+    private SqlStatement? _statement;
 
     public SchemaFacts Facts { get; } = new();
 
@@ -45,7 +46,7 @@ internal sealed class LintContext
         _lockTimeoutReported = false;
     }
 
-    public void BeginStatement(SqlStatement statement) => _statementText = statement.Text;
+    public void BeginStatement(SqlStatement statement) => _statement = statement;
 
     public bool IsExisting(string table) => !CreatedHere.Contains(table);
 
@@ -63,7 +64,7 @@ internal sealed class LintContext
         Facts.DropTable(table);
         if (existed)
         {
-            _droppedTables.Add((table, at, ForeignKeysTurnedOn, _statementText));
+            _droppedTables.Add((table, at, ForeignKeysTurnedOn, _statement));
         }
     }
 
@@ -91,7 +92,7 @@ internal sealed class LintContext
     {
         foreach (var (table, at, foreignKeysOn, statement) in _droppedTables)
         {
-            _statementText = statement;
+            _statement = statement;
             if (!CreatedHere.Contains(table))
             {
                 Report(LintRules.Drop, at, $"DROP TABLE {table}");
@@ -120,7 +121,7 @@ internal sealed class LintContext
     // The rule, the file's name and the statement's words: stable while lines above move, and the same on every machine.
     private string Fingerprint(string code)
     {
-        var statement = SqlText.CollapseWhitespace(_statementText);
+        var statement = SqlText.CollapseWhitespace(_statement?.Text ?? "");
         var key = $"{code}\n{Path.GetFileName(Script.Path)}\n{statement}";
         var occurrence = _seenFingerprints[key] = _seenFingerprints.GetValueOrDefault(key) + 1;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{key}\n{occurrence}"));

@@ -10,14 +10,22 @@ internal static class LintTokenizer
 {
     private static readonly string[] Symbols = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
 
-    public static IReadOnlyList<LintToken> Tokenize(SqlStatement statement, SqlDialect dialect)
+    public static List<LintToken> Tokenize(SqlStatement statement, SqlDialect dialect) => Tokenize(statement, dialect, new LintWords(), []);
+
+    /// <summary>
+    /// Reads the statement in place in its script into <paramref name="tokens"/>, cleared first: a lint run reuses one
+    /// list for every statement. Words come from <paramref name="words"/>.
+    /// </summary>
+    public static List<LintToken> Tokenize(SqlStatement statement, SqlDialect dialect, LintWords words, List<LintToken> tokens)
     {
-        var text = statement.Text;
-        var at = statement.Offset;
-        var scanner = new Scanner(text, dialect);
-        var tokens = new List<LintToken>(text.Length / 6);
+        var (text, begin) = statement.Source;
+        var end = begin + statement.Length;
+        var shift = statement.Offset - begin;
+        var scanner = new Scanner(text, dialect) { Position = begin };
+        tokens.Clear();
+        tokens.EnsureCapacity(statement.Length / 4);
         var depth = 0;
-        while (scanner.Position < text.Length)
+        while (scanner.Position < end)
         {
             var c = text[scanner.Position];
             if (char.IsWhiteSpace(c) || scanner.TrySkipComment())
@@ -32,50 +40,51 @@ internal static class LintTokenizer
 
             var start = scanner.Position;
             LintToken token;
-            if (c == '{' && start + 1 < text.Length && text[start + 1] == '{')
+            if (c == '{' && start + 1 < end && text[start + 1] == '{')
             {
-                var end = text.IndexOf("}}", start, StringComparison.Ordinal);
-                scanner.Position = end < 0 ? text.Length : end + 2;
-                token = new(LintTokenKind.Placeholder, text[start..scanner.Position], at + start, depth);
+                var close = text.AsSpan(start, end - start).IndexOf("}}", StringComparison.Ordinal);
+                scanner.Position = close < 0 ? end : start + close + 2;
+                token = new(LintTokenKind.Placeholder, words.Get(text.AsSpan(start, scanner.Position - start)), shift + start, depth);
             }
             else if (char.IsAsciiLetter(c) || c == '_' || c > 127)
             {
-                var word = scanner.ReadWord();
+                var word = scanner.ReadWordSpan();
                 if (scanner.Position == start)
                 {
                     scanner.Position++;
-                    word = text[start..scanner.Position];
+                    word = text.AsSpan(start, 1);
                 }
 
                 token = word.Length == 0
-                    ? new(LintTokenKind.Text, text[start..scanner.Position], at + start, depth)
-                    : new(LintTokenKind.Word, word, at + start, depth);
+                    ? new(LintTokenKind.Text, Slice(text, start, scanner.Position, end), shift + start, depth)
+                    : new(LintTokenKind.Word, words.Get(word), shift + start, depth);
             }
             else if (char.IsAsciiDigit(c))
             {
-                while (scanner.Position < text.Length && (char.IsAsciiLetterOrDigit(text[scanner.Position]) || text[scanner.Position] == '.'))
+                while (scanner.Position < end && (char.IsAsciiLetterOrDigit(text[scanner.Position]) || text[scanner.Position] == '.'))
                 {
                     scanner.Position++;
                 }
 
-                token = new(LintTokenKind.Number, text[start..scanner.Position], at + start, depth);
+                token = new(LintTokenKind.Number, words.Get(text.AsSpan(start, scanner.Position - start)), shift + start, depth);
             }
             else if (c is '"' or '`' or '[' && (c == '"' || dialect.BracketAndBacktickIdentifiers))
             {
                 scanner.SkipToken();
-                var inner = text[(start + 1)..(scanner.Position - 1)];
-                token = new(LintTokenKind.QuotedName, c == '"' ? inner.Replace("\"\"", "\"") : inner, at + start, depth);
+                var inner = text.AsSpan(start + 1, Math.Min(scanner.Position, end) - start - 2);
+                token = new(LintTokenKind.QuotedName, c == '"' && inner.Contains("\"\"", StringComparison.Ordinal) ? inner.ToString().Replace("\"\"", "\"") : words.Get(inner),
+                    shift + start, depth);
             }
             else if (c is '\'' or '$')
             {
                 scanner.SkipToken();
                 var kind = c == '$' && scanner.Position == start + 1 ? LintTokenKind.Symbol : LintTokenKind.Text;
-                token = new(kind, text[start..scanner.Position], at + start, depth);
+                token = new(kind, Slice(text, start, scanner.Position, end), shift + start, depth);
             }
-            else if (c == ':' && start + 1 < text.Length && text[start + 1] == ':')
+            else if (c == ':' && start + 1 < end && text[start + 1] == ':')
             {
                 scanner.Position += 2;
-                token = new(LintTokenKind.Symbol, "::", at + start, depth);
+                token = new(LintTokenKind.Symbol, "::", shift + start, depth);
             }
             else
             {
@@ -85,7 +94,7 @@ internal static class LintTokenizer
                     depth = Math.Max(0, depth - 1);
                 }
 
-                token = new(LintTokenKind.Symbol, Symbols[c & 127], at + start, depth);
+                token = new(LintTokenKind.Symbol, Symbols[c & 127], shift + start, depth);
                 if (c == '(')
                 {
                     depth++;
@@ -97,4 +106,6 @@ internal static class LintTokenizer
 
         return tokens;
     }
+
+    private static string Slice(string text, int start, int position, int end) => text[start..Math.Min(position, end)];
 }

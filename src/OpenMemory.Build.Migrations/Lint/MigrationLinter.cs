@@ -17,6 +17,8 @@ internal static class MigrationLinter
     {
         var dialect = provider == ProviderTags.Postgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
         var context = new LintContext();
+        var words = new LintWords();
+        var tokens = new List<LintToken>();
         var suppressed = new List<(int From, IReadOnlyDictionary<string, string> Reasons)>();
         foreach (var (script, statements) in scripts.Where(s => !s.Script.Placeholder))
         {
@@ -26,7 +28,7 @@ internal static class MigrationLinter
             foreach (var statement in statements.Where(StatementRules.MayMatter))
             {
                 context.BeginStatement(statement);
-                StatementRules.Check(context, new StatementReader(LintTokenizer.Tokenize(statement, dialect)), provider);
+                StatementRules.Check(context, new StatementReader(LintTokenizer.Tokenize(statement, dialect, words, tokens)), provider);
             }
 
             context.EndMigration(provider);

@@ -1,7 +1,9 @@
 namespace OpenMemory.Build.Migrations.Lint;
 
+// Over a List, not an interface: the ReadyToRun code a build runs cannot devirtualize a call made for every token.
+
 /// <summary>A cursor over one statement's tokens, with the few shapes the rules need: keyword runs, names, lists.</summary>
-internal sealed class StatementReader(IReadOnlyList<LintToken> tokens, int start = 0, int end = -1)
+internal sealed class StatementReader(List<LintToken> tokens, int start = 0, int end = -1)
 {
     private readonly int _end = end < 0 ? tokens.Count : end;
 
@@ -11,7 +13,7 @@ internal sealed class StatementReader(IReadOnlyList<LintToken> tokens, int start
 
     public LintToken? Current => Index < _end ? tokens[Index] : null;
 
-    public IReadOnlyList<LintToken> Tokens => tokens;
+    public List<LintToken> Tokens => tokens;
 
     public int End => _end;
 
@@ -27,7 +29,7 @@ internal sealed class StatementReader(IReadOnlyList<LintToken> tokens, int start
     }
 
     /// <summary>Takes the whole run of words, or nothing.</summary>
-    public bool Accept(params string[] words)
+    public bool Accept(params ReadOnlySpan<string> words)
     {
         if (!Peek(words))
         {
@@ -38,7 +40,7 @@ internal sealed class StatementReader(IReadOnlyList<LintToken> tokens, int start
         return true;
     }
 
-    public bool Peek(params string[] words)
+    public bool Peek(params ReadOnlySpan<string> words)
     {
         for (var i = 0; i < words.Length; i++)
         {
@@ -162,7 +164,7 @@ internal sealed class StatementReader(IReadOnlyList<LintToken> tokens, int start
     }
 
     /// <summary>Whether the word appears from the cursor on, at the cursor's own depth (not inside parentheses).</summary>
-    public bool HasAhead(params string[] words) => FindAhead(words) is not null;
+    public bool HasAhead(params ReadOnlySpan<string> words) => FindAhead(words) is not null;
 
     /// <summary>A reader over what follows the first <paramref name="word"/> ahead at the cursor's depth.</summary>
     public StatementReader? After(string word)
@@ -180,7 +182,7 @@ internal sealed class StatementReader(IReadOnlyList<LintToken> tokens, int start
     }
 
     /// <summary>The first token of the run of words, where it appears from the cursor on at the cursor's own depth.</summary>
-    public LintToken? FindAhead(params string[] words)
+    public LintToken? FindAhead(params ReadOnlySpan<string> words)
     {
         var depth = Current?.Depth ?? 0;
         for (var i = Index; i + words.Length <= _end; i++)

@@ -7,20 +7,22 @@ namespace OpenMemory.Build.Migrations.Lint;
 /// <summary>Recognizes a statement's form and hands it to the rules of the active provider.</summary>
 internal static class StatementRules
 {
-    private static readonly HashSet<string> Forms = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> Forms = new(StringComparer.OrdinalIgnoreCase)
     {
         "CREATE", "ALTER", "DROP", "SET", "PRAGMA", "REINDEX", "VACUUM", "CLUSTER", "LOCK",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FormLookup = Forms.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// Whether any rule reads this statement: data statements (INSERT, UPDATE, COPY, ...) are not tokenized, so a
-    /// 5 MB data migration costs lint a glance at each statement's first word.
+    /// 5 MB data migration costs lint a glance at each statement's first word, and no string.
     /// </summary>
     public static bool MayMatter(SqlStatement statement)
     {
-        var keyword = statement.FirstKeyword;
-        return Forms.Contains(keyword) || MigrationPreparer.TransactionKeywords.Contains(keyword)
-            || (keyword == "SELECT" && statement.Text.Contains("lock_timeout", StringComparison.OrdinalIgnoreCase));
+        var keyword = statement.FirstWord;
+        return FormLookup.Contains(keyword) || MigrationPreparer.IsTransactionKeyword(keyword)
+            || (keyword.Equals("SELECT", StringComparison.OrdinalIgnoreCase) && statement.Span.Contains("lock_timeout", StringComparison.OrdinalIgnoreCase));
     }
 
     public static void Check(LintContext context, StatementReader statement, string provider)

@@ -19,15 +19,28 @@ internal static class TableDefinition
     /// <summary>The column's type as written, lower-cased with single spaces ("varchar(64)", "timestamp with time zone").</summary>
     public static string ReadType(StatementReader column)
     {
-        var parts = new List<string>();
         var depth = column.Current?.Depth ?? 0;
+        var start = column.Index;
         while (column.Current is { } token && !(token.Depth == depth && token.Kind == LintTokenKind.Word && ColumnConstraintWords.Contains(token.Text)))
         {
-            parts.Add(token.Kind == LintTokenKind.QuotedName ? token.Text : token.Text.ToLowerInvariant());
             column.Index++;
         }
 
+        if (column.Index - start == 1)
+        {
+            // Most types are one word: no list, join or clean-up for them.
+            return Part(column.Tokens[start]);
+        }
+
+        var parts = new List<string>(column.Index - start);
+        for (var i = start; i < column.Index; i++)
+        {
+            parts.Add(Part(column.Tokens[i]));
+        }
+
         return string.Join(' ', parts).Replace(" (", "(").Replace("( ", "(").Replace(" )", ")").Replace(" ,", ",");
+
+        static string Part(LintToken token) => token.Kind == LintTokenKind.QuotedName ? token.Text : token.Text.ToLowerInvariant();
     }
 
     /// <summary>Records the columns, keys and references of a CREATE TABLE's body.</summary>

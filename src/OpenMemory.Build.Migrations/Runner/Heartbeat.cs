@@ -9,41 +9,50 @@ namespace OpenMemory.Build.Migrations.Runner;
 internal sealed class Heartbeat : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly PeriodicTimer? _timer;
     private readonly Task _loop;
 
     private Heartbeat(TimeSpan interval, Func<TimeSpan, CancellationToken, Task> beat)
     {
+        if (interval <= TimeSpan.Zero)
+        {
+            _loop = Task.CompletedTask;
+            return;
+        }
+
         // The loop runs up to its first wait here and goes on from the timer: a migration pays no thread hop for it.
-        _loop = interval <= TimeSpan.Zero ? Task.CompletedTask : LoopAsync(interval, beat);
+        _timer = new PeriodicTimer(interval);
+        _loop = LoopAsync(_timer, beat);
     }
 
     public static Heartbeat Start(TimeSpan interval, Func<TimeSpan, CancellationToken, Task> beat) => new(interval, beat);
 
-    private async Task LoopAsync(TimeSpan interval, Func<TimeSpan, CancellationToken, Task> beat)
+    private async Task LoopAsync(PeriodicTimer timer, Func<TimeSpan, CancellationToken, Task> beat)
     {
         var elapsed = Stopwatch.StartNew();
-        using var timer = new PeriodicTimer(interval);
-        try
+
+        // Disposing the timer ends the wait with false. Cancelling the wait instead would throw, and capture a stack
+        // trace, once per migration.
+        while (await timer.WaitForNextTickAsync())
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token))
+            try
             {
-                try
-                {
-                    await beat(elapsed.Elapsed, _stop.Token);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Observing the database is best effort.
-                }
+                await beat(elapsed.Elapsed, _stop.Token);
             }
-        }
-        catch (OperationCanceledException)
-        {
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Observing the database is best effort.
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _timer?.Dispose();
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();

@@ -17,6 +17,8 @@ internal static class MigrationPreparer
     // Every statement's first word is looked up: as a span, so a data migration's 50,000 INSERTs make no strings here.
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TransactionKeywordLookup = TransactionKeywordSet.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    public static bool IsTransactionKeyword(ReadOnlySpan<char> word) => TransactionKeywordLookup.Contains(word);
+
     public static (IReadOnlyList<PreparedMigration> Prepared, IReadOnlyList<MigrationDiagnostic> Diagnostics) Prepare(
         IEnumerable<MigrationScript> scripts, DatabaseProvider provider)
     {
@@ -141,7 +143,7 @@ internal static class MigrationPreparer
         {
             for (var i = 0; i < statements.Count; i++)
             {
-                if (TransactionKeywordLookup.Contains(statements[i].FirstWord))
+                if (IsTransactionKeyword(statements[i].FirstWord))
                 {
                     throw new MigrationException(Errors.TransactionControlInMigration(script.Path, migration.Locate(i, 0).Line, statements[i].FirstKeyword));
                 }

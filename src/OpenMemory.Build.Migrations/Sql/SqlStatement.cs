@@ -32,6 +32,9 @@ internal sealed class SqlStatement
 
     public ReadOnlySpan<char> Span => _source.AsSpan(_start, Length);
 
+    /// <summary>The script this statement is a slice of, and where in it the slice starts: for a scanner that reads it in place.</summary>
+    public (string Text, int Start) Source => (_source, _start);
+
     /// <summary>The text; for a slice, a new string on every call, so a caller that needs it twice keeps it.</summary>
     public string Text => _start == 0 && Length == _source.Length ? _source : _source.Substring(_start, Length);
 
