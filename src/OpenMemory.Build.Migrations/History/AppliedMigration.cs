@@ -18,6 +18,9 @@ internal sealed record AppliedMigration(
     public const string KindBaselined = "baselined";
     public const string KindRepeatable = "repeatable";
 
-    /// <summary>The parsed version; a row written by another tool with a non-numeric version gets none.</summary>
-    public MigrationVersion? ParsedVersion => MigrationVersion.TryParse(Version, out var v) ? v : null;
+    /// <summary>
+    /// The parsed version; a row written by another tool with a non-numeric version gets none. Parsed once: a plan
+    /// looks it up several times for each of thousands of rows.
+    /// </summary>
+    public MigrationVersion? ParsedVersion { get; } = MigrationVersion.TryParse(Version, out var v) ? v : null;
 }
