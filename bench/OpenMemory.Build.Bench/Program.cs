@@ -76,10 +76,12 @@ foreach (var n in sizes)
         results.Add(provider, n, "raw limit", Median(reps, () => target.Fresh(), t => target.RawApply(folder)));
         results.Add(provider, n, "engine apply", Median(reps, () => target.Fresh(), t => Time(() => Engine(folder, target.Options(MigrationMode.Apply)))));
         results.Add(provider, n, "build apply", Median(reps, () => target.Fresh(), t => target.Build(project, "MigrateDatabase")));
-        results.Add(provider, n, "build no-op", Median(noOpReps, () => { }, t => target.Build(project, "MigrateDatabase")));
-        results.Add(provider, n, "build empty target", Median(noOpReps, () => { }, t => target.Build(project, "Empty")));
-        results.Add(provider, n, "sdk build no-op", Median(noOpReps, () => { }, t => target.Build(sdkProject, "MigrateDatabase")));
-        results.Add(provider, n, "sdk build empty target", Median(noOpReps, () => { }, t => target.Build(sdkProject, "Empty")));
+        var (noOp, empty) = MedianOfPairs(noOpReps, () => target.Build(project, "MigrateDatabase"), () => target.Build(project, "Empty"));
+        results.Add(provider, n, "build no-op", noOp);
+        results.Add(provider, n, "build empty target", empty);
+        var (sdkNoOp, sdkEmpty) = MedianOfPairs(noOpReps, () => target.Build(sdkProject, "MigrateDatabase"), () => target.Build(sdkProject, "Empty"));
+        results.Add(provider, n, "sdk build no-op", sdkNoOp);
+        results.Add(provider, n, "sdk build empty target", sdkEmpty);
         results.Add(provider, n, "build verify", Median(noOpReps, () => { }, t => target.Build(project, "MigrateDatabase", "-p:MigrationMode=Verify")));
         target.Fresh();
         results.Add(provider, n, "build preview (all pending)", Median(noOpReps, () => { }, t => target.Build(project, "MigrateDatabase", "-p:MigrationMode=Preview")));
@@ -117,9 +119,36 @@ static double Median(int count, Action setUp, Func<int, double> measure)
         samples.Add(measure(i));
     }
 
-    samples.Sort();
+    return MedianOf(samples);
+}
+
+// A figure and the limit it is divided by, sampled in turns over the same minutes (each going first every other
+// time): measured one block after the other, a slow stretch of this machine landed on one of the two and set the ratio.
+static (double First, double Second) MedianOfPairs(int count, Func<double> first, Func<double> second)
+{
+    var (a, b) = (new List<double>(), new List<double>());
+    for (var i = 0; i < count; i++)
+    {
+        if (i % 2 == 0)
+        {
+            a.Add(first());
+            b.Add(second());
+        }
+        else
+        {
+            b.Add(second());
+            a.Add(first());
+        }
+    }
+
+    return (MedianOf(a), MedianOf(b));
+}
+
+static double MedianOf(List<double> samples)
+{
+    var median = ResultsBlock.Median(samples);
     Console.WriteLine($"   {string.Join(", ", samples.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))}");
-    return samples.Count % 2 == 1 ? samples[samples.Count / 2] : (samples[samples.Count / 2 - 1] + samples[samples.Count / 2]) / 2;
+    return median;
 }
 
 string Option(string name, string fallback)

@@ -19,7 +19,8 @@ internal sealed class Results
         md.AppendLine($"Written by `dotnet run -c Release --project bench/OpenMemory.Build.Bench` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         md.AppendLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
                       $"SQLite via Microsoft.Data.Sqlite / sqlite3 CLI, PostgreSQL 15 started by the benchmark (fsync on) on 127.0.0.1.");
-        md.AppendLine($"Every figure is the median of {reps} runs (cold apply) or {noOpReps} runs (build figures); seconds, wall clock.");
+        md.AppendLine($"Every figure is the median of {reps} runs (cold apply) or {noOpReps} runs (build figures); seconds, wall clock. A no-op");
+        md.AppendLine("build and its empty-target build are sampled in turns, so that both meet the same stretch of the machine.");
         md.AppendLine("Ratios compare against a limit measured in the same run: the raw client (sqlite3 / psql applying the same files, one");
         md.AppendLine("transaction per file plus one history row each) for applies, and `dotnet build` of the same project running an empty");
         md.AppendLine("target (the cost MSBuild itself sets) for the build figures.");
