@@ -21,7 +21,7 @@ internal enum LintTokenKind
 }
 
 /// <summary>One lexical element of a statement, where it starts in the script, and how deep in parentheses it is.</summary>
-internal sealed record LintToken(LintTokenKind Kind, string Text, int Offset, int Depth)
+internal readonly record struct LintToken(LintTokenKind Kind, string Text, int Offset, int Depth)
 {
     public bool IsName => Kind is LintTokenKind.Word or LintTokenKind.QuotedName or LintTokenKind.Placeholder;
 

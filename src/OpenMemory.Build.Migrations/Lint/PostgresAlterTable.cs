@@ -27,8 +27,7 @@ internal static class PostgresAlterTable
 
         foreach (var action in statement.SplitAt(alter.Depth))
         {
-            var first = action.Current;
-            if (first is null)
+            if (action.Current is not { } first)
             {
                 continue;
             }

@@ -14,8 +14,7 @@ internal static class SqliteAlterTable
         }
 
         var existing = context.IsExisting(table);
-        var action = statement.Current;
-        if (action is null)
+        if (statement.Current is not { } action)
         {
             return;
         }
@@ -46,7 +45,7 @@ internal static class SqliteAlterTable
         {
             if (TableDefinition.StartsTableConstraint(statement))
             {
-                context.Report(LintRules.SqliteAlterRefused, action, $"ALTER TABLE {table} ADD {statement.Current!.Text.ToUpperInvariant()}: SQLite cannot add a constraint to a table");
+                context.Report(LintRules.SqliteAlterRefused, action, $"ALTER TABLE {table} ADD {statement.Current!.Value.Text.ToUpperInvariant()}: SQLite cannot add a constraint to a table");
                 return;
             }
 

@@ -86,23 +86,24 @@ internal sealed class StatementReader(List<LintToken> tokens, int start = 0, int
     /// <summary>The names of a parenthesized list <c>(a, b)</c> at the cursor; empty when there is none.</summary>
     public IReadOnlyList<string> ReadNameList()
     {
-        if (Current?.IsSymbol("(") != true)
+        if (Current is not { } open || !open.IsSymbol("("))
         {
             return [];
         }
 
-        var depth = Current.Depth;
+        var depth = open.Depth;
         var names = new List<string>();
         Index++;
         var expectName = true;
-        while (!AtEnd && !(Current!.IsSymbol(")") && Current.Depth == depth))
+        while (!AtEnd && !(tokens[Index].IsSymbol(")") && tokens[Index].Depth == depth))
         {
-            if (expectName && Current.IsName && Current.Depth == depth + 1)
+            var token = tokens[Index];
+            if (expectName && token.IsName && token.Depth == depth + 1)
             {
-                names.Add(Current.Name);
+                names.Add(token.Name);
             }
 
-            expectName = Current.IsSymbol(",") && Current.Depth == depth + 1;
+            expectName = token.IsSymbol(",") && token.Depth == depth + 1;
             Index++;
         }
 
@@ -126,14 +127,14 @@ internal sealed class StatementReader(List<LintToken> tokens, int start = 0, int
 
     public void SkipParenthesized()
     {
-        if (Current?.IsSymbol("(") != true)
+        if (Current is not { } open || !open.IsSymbol("("))
         {
             return;
         }
 
-        var depth = Current.Depth;
+        var depth = open.Depth;
         Index++;
-        while (!AtEnd && !(Current!.IsSymbol(")") && Current.Depth == depth))
+        while (!AtEnd && !(tokens[Index].IsSymbol(")") && tokens[Index].Depth == depth))
         {
             Index++;
         }

@@ -76,7 +76,7 @@ internal static class StatementRules
 
     private static void Create(LintContext context, StatementReader statement, bool postgres)
     {
-        var create = statement.Current!;
+        var create = statement.Current!.Value;
         if (postgres && (statement.Peek("CREATE", "DATABASE") || statement.Peek("CREATE", "TABLESPACE")))
         {
             PostgresMaintenance.Check(context, statement, create);
@@ -135,7 +135,7 @@ internal static class StatementRules
         {
             if (!context.Script.NoTransaction)
             {
-                context.Report(LintRules.NoTransactionStatementInTransaction, concurrently!, "CREATE INDEX CONCURRENTLY in a migration that runs in a transaction");
+                context.Report(LintRules.NoTransactionStatementInTransaction, concurrently!.Value, "CREATE INDEX CONCURRENTLY in a migration that runs in a transaction");
             }
         }
         else if (context.IsExisting(indexed))
@@ -172,7 +172,7 @@ internal static class StatementRules
             var concurrently = statement.Current;
             if (statement.Accept("CONCURRENTLY") && postgres && !context.Script.NoTransaction)
             {
-                context.Report(LintRules.NoTransactionStatementInTransaction, concurrently!, "DROP INDEX CONCURRENTLY in a migration that runs in a transaction");
+                context.Report(LintRules.NoTransactionStatementInTransaction, concurrently!.Value, "DROP INDEX CONCURRENTLY in a migration that runs in a transaction");
             }
 
             statement.Accept("IF", "EXISTS");
@@ -186,7 +186,7 @@ internal static class StatementRules
         }
         else if (postgres && (statement.Peek("DATABASE") || statement.Peek("TABLESPACE")) && !context.Script.NoTransaction)
         {
-            context.Report(LintRules.NoTransactionStatementInTransaction, drop, $"DROP {statement.Current!.Text.ToUpperInvariant()} in a migration that runs in a transaction");
+            context.Report(LintRules.NoTransactionStatementInTransaction, drop, $"DROP {statement.Current!.Value.Text.ToUpperInvariant()} in a migration that runs in a transaction");
         }
     }
 
