@@ -46,7 +46,9 @@ internal static class TableDefinition
     /// <summary>Records the columns, keys and references of a CREATE TABLE's body.</summary>
     public static void Read(string table, StatementReader body, SchemaFacts facts)
     {
-        foreach (var element in body.SplitAt(body.Current?.Depth ?? 0))
+        var elements = body.SplitAt(body.Current?.Depth ?? 0);
+        facts.Reserve(table, elements.Count);
+        foreach (var element in elements)
         {
             if (StartsTableConstraint(element))
             {
