@@ -15,7 +15,11 @@ internal static class RealWorldLoad
 
     private sealed record Workload(string Provider, int Size, Func<int, string> Name, Action<string, int> Write);
 
-    private sealed record Figure(Workload Workload, int Size, double Raw, double Build, double Empty, long Files, long? BuildPeak, long? EmptyPeak)
+    /// <summary>Times are medians; the ratio is the median of each round's own ratio, with its range.</summary>
+    private sealed record Figure(Workload Workload, int Size, double Raw, double Build, double Empty, double Ratio, double RatioLow, double RatioHigh,
+        long Files, long? BuildPeak, long? EmptyPeak);
+
+    private sealed record Round(double Raw, double Build, double Empty, long? BuildPeak, long? EmptyPeak)
     {
         public double Ratio => (Build - Empty) / Raw;
     }
@@ -39,13 +43,14 @@ internal static class RealWorldLoad
                 workload.Write(folder, size);
                 var project = ConsumerProject.Write(Path.Combine(work, $"shape-project{index++}"), folder, buildFolder, tasksAssembly);
                 var target = new Target(workload.Provider, server, work);
-                var raw = Median(reps, () => { target.Fresh(); return (target.RawApply(folder), null); }).Seconds;
-                var build = Median(reps, () => { target.Fresh(); return (target.Build(project, "MigrateDatabase"), target.LastPeakBytes); });
-                var empty = Median(reps, () => (target.Build(project, "Empty"), target.LastPeakBytes));
+                var rounds = Enumerable.Range(0, reps).Select(round => Measure(target, folder, project, round)).ToList();
+                var ratios = rounds.Select(r => r.Ratio).ToList();
                 var files = Directory.GetFiles(folder, "*.sql").Sum(f => new FileInfo(f).Length);
-                var figure = new Figure(workload, size, raw, build.Seconds, empty.Seconds, files, build.Peak, empty.Peak);
+                var figure = new Figure(workload, size, ResultsBlock.Median(rounds.Select(r => r.Raw).ToList()), ResultsBlock.Median(rounds.Select(r => r.Build).ToList()),
+                    ResultsBlock.Median(rounds.Select(r => r.Empty).ToList()), ResultsBlock.Median(ratios), ratios.Min(), ratios.Max(), files,
+                    MedianPeak(rounds.Select(r => r.BuildPeak)), MedianPeak(rounds.Select(r => r.EmptyPeak)));
                 figures.Add(figure);
-                Console.WriteLine($"{workload.Provider} {workload.Name(size)}: raw {raw:0.000} s, build {build.Seconds:0.000} s, empty {empty.Seconds:0.000} s, ratio {figure.Ratio:0.00}, peak {build.Peak / 1048576} MB (empty {empty.Peak / 1048576} MB)");
+                Console.WriteLine($"{workload.Provider} {workload.Name(size)}: raw {figure.Raw:0.000} s, build {figure.Build:0.000} s, empty {figure.Empty:0.000} s, ratio {figure.Ratio:0.00} ({figure.RatioLow:0.00}-{figure.RatioHigh:0.00}), peak {figure.BuildPeak / 1048576} MB (empty {figure.EmptyPeak / 1048576} MB)");
             }
         }
 
@@ -58,7 +63,7 @@ internal static class RealWorldLoad
             foreach (var f in group)
             {
                 var growth = f == fourN ? $"{(fourN.Ratio / n.Ratio).ToString("0.00", invariant)}" : "";
-                times.Append(invariant, $"| {f.Workload.Provider} | {f.Workload.Name(f.Size)} | {f.Raw:0.000} s | {f.Build:0.000} s | {f.Empty:0.000} s | {f.Ratio:0.00}× | {growth} |\n");
+                times.Append(invariant, $"| {f.Workload.Provider} | {f.Workload.Name(f.Size)} | {f.Raw:0.000} s | {f.Build:0.000} s | {f.Empty:0.000} s | {f.Ratio:0.00}× ({f.RatioLow:0.00}–{f.RatioHigh:0.00}) | {growth} |\n");
                 if (f.BuildPeak is { } peak && f.EmptyPeak is { } emptyPeak)
                 {
                     var limit = 1.5 * emptyPeak + f.Files;
@@ -71,9 +76,10 @@ internal static class RealWorldLoad
             {Begin}
             ### Real-world shapes: cold apply through dotnet build, against the raw client
 
-            {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, median of {reps}; ratio = (build − empty-target build) / raw client
-            (sqlite3 or psql applying the same files, one transaction and one history row each). Goals: ratio ≤ 1.2×; the ratio at
-            4N within 10% of the ratio at N (growth column, 4N over N).
+            {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {reps} rounds; ratio = (build − empty-target build) / raw client
+            (sqlite3 or psql applying the same files, one transaction and one history row each). Each round runs the three in turn, a
+            different one first each time; times are medians, the ratio is the median (and range) of each round's own ratio. Goals:
+            ratio ≤ 1.2×; the ratio at 4N within 10% of the ratio at N (growth column, 4N over N).
 
             | Provider | Workload | Raw client | Build apply | Empty target | Ratio | Growth |
             |---|---|---|---|---|---|---|
@@ -92,10 +98,38 @@ internal static class RealWorldLoad
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0 MB", CultureInfo.InvariantCulture);
 
-    private static (double Seconds, long? Peak) Median(int count, Func<(double Seconds, long? Peak)> measure)
+    // The raw client, the build and the empty-target build, in turns: measured one block after the other, a slow stretch
+    // of this machine (its disk's flush time moves by half within minutes) landed on one block and set the ratio.
+    private static Round Measure(Target target, string folder, string project, int round)
     {
-        var samples = Enumerable.Range(0, count).Select(_ => measure()).ToList();
-        var peaks = samples.Where(s => s.Peak is not null).Select(s => s.Peak!.Value).Order().ToList();
-        return (samples.Select(s => s.Seconds).Order().ElementAt(count / 2), peaks.Count == 0 ? null : peaks[peaks.Count / 2]);
+        var (raw, build, empty) = (0.0, 0.0, 0.0);
+        var (buildPeak, emptyPeak) = ((long?)null, (long?)null);
+        for (var step = 0; step < 3; step++)
+        {
+            switch ((step + round) % 3)
+            {
+                case 0:
+                    target.Fresh();
+                    raw = target.RawApply(folder);
+                    break;
+                case 1:
+                    target.Fresh();
+                    build = target.Build(project, "MigrateDatabase");
+                    buildPeak = target.LastPeakBytes;
+                    break;
+                default:
+                    empty = target.Build(project, "Empty");
+                    emptyPeak = target.LastPeakBytes;
+                    break;
+            }
+        }
+
+        return new Round(raw, build, empty, buildPeak, emptyPeak);
+    }
+
+    private static long? MedianPeak(IEnumerable<long?> peaks)
+    {
+        var known = peaks.OfType<long>().Order().ToList();
+        return known.Count == 0 ? null : known[known.Count / 2];
     }
 }
