@@ -34,7 +34,7 @@ internal static class StatementRules
 
         var postgres = provider == ProviderTags.Postgres;
         var keyword = first.Text.ToUpperInvariant();
-        if (MigrationPreparer.TransactionKeywords.Contains(keyword) && !context.Script.NoTransaction
+        if (MigrationPreparer.IsTransactionKeyword(keyword) && !context.Script.NoTransaction
             && !(keyword == "START" && !statement.Peek("START", "TRANSACTION")))
         {
             context.Report(LintRules.TransactionControl, first, $"{keyword} in a migration that runs in a transaction");

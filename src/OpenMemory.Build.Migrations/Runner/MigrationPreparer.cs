@@ -9,15 +9,13 @@ namespace OpenMemory.Build.Migrations.Runner;
 /// <summary>Expands templates and splits statements for every migration about to run, before any of them runs.</summary>
 internal static class MigrationPreparer
 {
-    /// <summary>Statements that end or nest a transaction: refused in a transactional migration, here and by lint.</summary>
-    public static IReadOnlySet<string> TransactionKeywords => TransactionKeywordSet;
-
-    private static readonly HashSet<string> TransactionKeywordSet = new(["BEGIN", "COMMIT", "ROLLBACK", "END", "START", "ABORT", "SAVEPOINT", "RELEASE"], StringComparer.OrdinalIgnoreCase);
-
     // Every statement's first word is looked up: as a span, so a data migration's 50,000 INSERTs make no strings here.
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TransactionKeywordLookup = TransactionKeywordSet.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TransactionKeywords =
+        new HashSet<string>(["BEGIN", "COMMIT", "ROLLBACK", "END", "START", "ABORT", "SAVEPOINT", "RELEASE"], StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static bool IsTransactionKeyword(ReadOnlySpan<char> word) => TransactionKeywordLookup.Contains(word);
+    /// <summary>A word that ends or nests a transaction: refused in a transactional migration, here and by lint.</summary>
+    public static bool IsTransactionKeyword(ReadOnlySpan<char> word) => TransactionKeywords.Contains(word);
 
     public static (IReadOnlyList<PreparedMigration> Prepared, IReadOnlyList<MigrationDiagnostic> Diagnostics) Prepare(
         IEnumerable<MigrationScript> scripts, DatabaseProvider provider)
