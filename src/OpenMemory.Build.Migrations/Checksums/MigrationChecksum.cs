@@ -27,12 +27,6 @@ internal static class MigrationChecksum
     internal static string Normalize(string text) => NormalizeLineEndings(text).Trim();
 
     /// <summary>
-    /// The checksum of a file read as <paramref name="bytes"/> and decoded to <paramref name="text"/>: the same value
-    /// as <see cref="Compute"/>, but when the bytes need no normalizing they are hashed as they are (a 20 MB pg_dump).
-    /// </summary>
-    internal static string HashFile(ReadOnlySpan<byte> bytes, string text) => TryHashAsIs(bytes) ?? HashNormalized(Normalize(text));
-
-    /// <summary>
     /// The checksum from the bytes alone when they need no normalizing: no BOM, no CR, and ends that are ASCII
     /// (ASCII whitespace is trimmed here as <see cref="string.Trim()"/> trims it); null when the text must be
     /// normalized first. Needs no decoded text, so a large file is hashed while it is being decoded.

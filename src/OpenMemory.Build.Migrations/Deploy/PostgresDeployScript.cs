@@ -36,7 +36,7 @@ internal static class PostgresDeployScript
             // a file of their own, included (\ir, relative to this script) only when the branch runs.
             MigrationSqlBlock.Append(sql, provider, migration, entry, "", statement =>
             {
-                if (statement.CopyData is not { } rows)
+                if (statement.CopyRowsText is not { } rows)
                 {
                     return null;
                 }

@@ -146,7 +146,7 @@ internal static class MigrationCatalog
         if (script.HasDownSection && script.Source is { } source && DbmateSections.TryFindDown(MigrationChecksum.NormalizeLineEndings(StrictUtf8.GetString(source.ReadBytes()))) is { } down)
         {
             var noTransaction = down.NoTransaction || down.Text.TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
-            return script with { Text = down.Text, NoTransaction = noTransaction, Placeholder = SqlScriptSplitter.HasNoStatements(down.Text) };
+            return script with { Text = down.Text, NoTransaction = noTransaction, Placeholder = SqlScriptSplitter.HasNoStatements(down.Text), HeldOutRows = null };
         }
 
         return null;
@@ -180,25 +180,25 @@ internal static class MigrationCatalog
     private static MigrationScript ReadUncached(MigrationSourceFile file, MigrationFileName name)
     {
         var bytes = file.ReadBytes();
-        // A large file (a data dump) is hashed on another core while it is decoded and looked over.
-        var hashing = bytes.Length >= ConcurrentHashBytes ? Task.Run(() => MigrationChecksum.TryHashAsIs(bytes)) : null;
+        // A large file (a data dump) is hashed on another core while it is looked over and the run takes its lock.
+        // Its bytes are valid UTF-8 whenever the checksum is used: an invalid file is refused below.
+        var hashing = bytes.Length >= ConcurrentHashBytes
+            ? Task.Run(() => MigrationChecksum.TryHashAsIs(bytes) ?? MigrationChecksum.Compute(Encoding.UTF8.GetString(bytes)))
+            : null;
         // UTF-16 without a byte order mark decodes as "valid" UTF-8 full of NUL characters; no SQL file has one.
         if (bytes.AsSpan().IndexOf((byte)0) is var nul and >= 0)
         {
             throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, 1 + bytes.AsSpan(0, nul).Count((byte)'\n'), "a NUL byte (the file looks like UTF-16 without a byte order mark)"));
         }
 
-        string raw;
-        try
+        // A data dump's COPY rows are held out of the text (sent as the file's bytes); a dbmate file keeps its text whole.
+        var heldOut = Sql.HeldOutCopyRows.TryHoldOut(bytes);
+        if (heldOut is { } held && DbmateSections.TryFind(held.Text) is not null)
         {
-            raw = StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            var line = 1 + bytes.AsSpan(0, Math.Clamp(e.Index, 0, bytes.Length)).Count((byte)'\n');
-            throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, line, "its first bad byte"));
+            heldOut = null;
         }
 
+        var raw = heldOut?.Text ?? Decode(file, bytes);
         var text = MigrationChecksum.NormalizeLineEndings(raw);
         var empty = text.AsSpan().Trim().IsEmpty;
         var dbmate = DbmateSections.TryFind(text);
@@ -213,14 +213,29 @@ internal static class MigrationCatalog
 
         var noTransaction = name.Autocommit || dbmate is { NoTransaction: true }
             || runs.AsSpan().TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
-        var checksum = hashing is null ? MigrationChecksum.HashFile(bytes, raw) : hashing.GetAwaiter().GetResult() ?? MigrationChecksum.Compute(raw);
+        // The checksum covers the whole file: with rows held out of the text, only its bytes or a whole decoding have them.
+        var checksum = hashing ?? Task.FromResult(MigrationChecksum.TryHashAsIs(bytes) ?? MigrationChecksum.Compute(heldOut is null ? raw : Decode(file, bytes)));
         return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs, checksum, noTransaction)
         {
+            HeldOutRows = heldOut?.Rows,
             Placeholder = placeholder,
             HasDownSection = dbmate is { HasDown: true },
             RepeatableName = name.RepeatableName,
             Source = file,
         };
+    }
+
+    private static string Decode(MigrationSourceFile file, byte[] bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var line = 1 + bytes.AsSpan(0, Math.Clamp(e.Index, 0, bytes.Length)).Count((byte)'\n');
+            throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, line, "its first bad byte"));
+        }
     }
 
     private sealed class VersionGroup

@@ -11,9 +11,20 @@ internal sealed record MigrationScript(
     string FileName,
     string Path,
     string Text,
-    string Checksum,
+    Task<string> Hashing,
     bool NoTransaction)
 {
+    public MigrationScript(MigrationVersion version, string description, string fileName, string path, string text, string checksum, bool noTransaction)
+        : this(version, description, fileName, path, text, Task.FromResult(checksum), noTransaction)
+    {
+    }
+
+    /// <summary>
+    /// The checksum of the whole file. A large file's is computed on another core while the run takes its lock and
+    /// reads the history, and the first to need it (the plan, comparing it with the history's) waits for it.
+    /// </summary>
+    public string Checksum => Hashing.GetAwaiter().GetResult();
+
     /// <summary>An empty or comment-only up file of another tool's convention: recorded, nothing runs.</summary>
     public bool Placeholder { get; init; }
 
@@ -22,6 +33,12 @@ internal sealed record MigrationScript(
 
     /// <summary>The file the script was read from.</summary>
     public MigrationSourceFile? Source { get; init; }
+
+    /// <summary>
+    /// The rows of the script's <c>COPY ... FROM stdin</c> statements, in order, when they are held out of
+    /// <see cref="Text"/> (<see cref="Sql.HeldOutCopyRows"/>); null when the text has them.
+    /// </summary>
+    public IReadOnlyList<Sql.CopyRows>? HeldOutRows { get; init; }
 
     /// <summary>Set for a repeatable migration (<c>R__name.sql</c>): it runs again whenever its checksum changes.</summary>
     public string? RepeatableName { get; init; }

@@ -40,8 +40,11 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// <summary>The first column of every row of a query (fan-out's targets query), as text.</summary>
     public abstract Task<IReadOnlyList<string>> QueryColumnAsync(string sql, CancellationToken cancellationToken);
 
-    /// <summary>Creates what Apply writes into (schema, history table) when missing.</summary>
-    public abstract Task PrepareAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates what Apply writes into (schema, history table) when missing. True when it created the history table:
+    /// the run holds its lock, so no row of its module can be in that table yet.
+    /// </summary>
+    public abstract Task<bool> PrepareAsync(CancellationToken cancellationToken);
 
     /// <summary>Takes the run-level lock for the module; disposing the result releases it.</summary>
     public abstract Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken);

@@ -133,6 +133,11 @@ internal static class MigrationPreparer
             throw new MigrationException(Errors.PsqlMetaCommand(script.Path, line, column, e.Command));
         }
 
+        if (script.HeldOutRows is { } rows)
+        {
+            statements = WithHeldOutRows(script, statements, rows);
+        }
+
         // A file of comments only is a deliberate no-op (a provider variant with nothing to do for that provider):
         // it runs nothing and is recorded. A whitespace-only file is refused earlier (OMB1004).
         var migration = new PreparedMigration(script, expanded, statements);
@@ -149,5 +154,34 @@ internal static class MigrationPreparer
         }
 
         return migration;
+    }
+
+    /// <summary>
+    /// Gives each COPY its rows held out of the text, in order. The reader made sure that the text as written splits
+    /// into exactly these; a template that made or hid a COPY line would break that, and is refused, not guessed at.
+    /// </summary>
+    private static List<SqlStatement> WithHeldOutRows(MigrationScript script, IReadOnlyList<SqlStatement> statements, IReadOnlyList<CopyRows> rows)
+    {
+        var attached = new List<SqlStatement>(statements.Count);
+        var next = 0;
+        foreach (var statement in statements)
+        {
+            if (statement.CopyData is not { } data)
+            {
+                attached.Add(statement);
+                continue;
+            }
+
+            if (next == rows.Count || data.Length != rows[next].Lines || data.Span.ContainsAnyExcept('\n'))
+            {
+                break;
+            }
+
+            attached.Add(statement.WithHeldOutRows(rows[next++].Bytes));
+        }
+
+        return next == rows.Count && attached.Count == statements.Count
+            ? attached
+            : throw new MigrationException(Errors.Unexpected($"the COPY statements of {script.Path} after template expansion are not those of the file as written"));
     }
 }

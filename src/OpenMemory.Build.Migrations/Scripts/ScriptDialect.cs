@@ -44,7 +44,7 @@ internal abstract class ScriptDialect
     /// write and read back, for decisions that depend on what the statements before it did.
     /// </summary>
     public virtual string Statement(SqlStatement statement, string scratchFile) =>
-        statement.CopyData is { } rows
+        statement.CopyRowsText is { } rows
             ? string.Concat(statement.Text, ";\n", rows.Span, @"\.")
             : SqlLiteral.Terminated(statement.Text);
 }

@@ -51,6 +51,18 @@ internal sealed class SqlStatement
     /// <summary>Where <see cref="CopyData"/> starts in the script.</summary>
     public int CopyDataOffset { get; init; }
 
+    /// <summary>
+    /// The rows of a COPY held out of the script's text (<see cref="HeldOutCopyRows"/>): the file's UTF-8 bytes, sent
+    /// as they are. <see cref="CopyData"/> then holds an empty line for each row, which still locates a row's error.
+    /// </summary>
+    public ReadOnlyMemory<byte>? HeldOutRows { get; private init; }
+
+    public SqlStatement WithHeldOutRows(ReadOnlyMemory<byte> rows) =>
+        new(_source, _start, Length, Offset) { CopyData = CopyData, CopyDataOffset = CopyDataOffset, HeldOutRows = rows };
+
+    /// <summary>The rows as a script writes them: the held-out bytes decoded, or the rows in the text; null for any other statement.</summary>
+    public ReadOnlyMemory<char>? CopyRowsText => HeldOutRows is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes.Span).AsMemory() : CopyData;
+
     /// <summary>The first keyword, upper-cased ("CREATE", "INSERT", ...), or empty.</summary>
     public string FirstKeyword => FirstWord.ToString().ToUpperInvariant();
 

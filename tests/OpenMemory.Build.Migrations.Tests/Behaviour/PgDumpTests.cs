@@ -109,5 +109,19 @@ public sealed class PgDumpTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'items'", database));
     }
 
+    [Fact]
+    public void A_statement_failing_after_the_rows_is_reported_at_its_line_and_nothing_stays()
+    {
+        var database = _server.CreateDatabase();
+        var file = _workspace.Add("001_rows.sql", "CREATE TABLE items (id int PRIMARY KEY, name text);\nCOPY items (id, name) FROM stdin;\n1\tone\n2\ttwo\n\\.\nCREATE INDEX items_name ON items (name);\nINSERT INTO items VALUES (2, 'again');\n");
+
+        var result = _workspace.Run(new MigrationOptions { Module = "rows", Provider = "postgres", ConnectionString = _server.ConnectionString(database), Schema = "app" });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4001", file, 7), (error.Code, error.File, error.Line));
+        Assert.Contains("duplicate key", error.Message);
+        Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'items'", database));
+    }
+
     public void Dispose() => _workspace.Dispose();
 }

@@ -128,11 +128,11 @@ internal sealed partial class PostgresSession(
         return true;
     }
 
-    public override async Task PrepareAsync(CancellationToken cancellationToken)
+    public override async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
         if (await SchemaExistsAsync(cancellationToken) && (await HistoryColumnsAsync(null, cancellationToken)).Count > 0)
         {
-            return;
+            return false;
         }
 
         // Runs of other modules may create the same schema and history table at this moment: serialize on the schema.
@@ -152,6 +152,7 @@ internal sealed partial class PostgresSession(
 
         await ExecuteAsync(_history.CreateSql, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public override Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -166,8 +167,7 @@ internal sealed partial class PostgresSession(
             return ApplyOutcome.Applied;
         }
 
-        // COPY ... FROM stdin streams its rows through Npgsql's COPY API, which a batch cannot hold.
-        if (_batchNamesFailedStatement && StatementCompleted is null && migration.Statements.All(s => s.CopyData is null))
+        if (_batchNamesFailedStatement && StatementCompleted is null)
         {
             await RunAsBatchAsync(migration, entry, cancellationToken);
             return ApplyOutcome.Applied;
@@ -185,12 +185,14 @@ internal sealed partial class PostgresSession(
     /// script writes it. A separate COMMIT cost a round trip per migration, about as much client time as the rest of it.
     /// The preparer has refused transaction control inside the migration, so this COMMIT is the only one. A large
     /// migration goes in several batches of the one transaction, so that its statements' text and commands are not
-    /// all held at once.
+    /// all held at once. A COPY ... FROM stdin streams its rows through Npgsql's COPY API, which a batch cannot hold:
+    /// it runs on its own between the batches before and after it.
     /// </summary>
     private async Task RunAsBatchAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
         var statements = migration.Statements;
         var next = 0;
+        var committed = false;
         do
         {
             await using var batch = new NpgsqlBatch(connection);
@@ -205,7 +207,7 @@ internal sealed partial class PostgresSession(
             }
 
             var leading = batch.BatchCommands.Count;
-            for (var text = 0; next < statements.Count && (next == first || text + statements[next].Length <= BatchTextLimit); next++)
+            for (var text = 0; next < statements.Count && statements[next].CopyData is null && (next == first || text + statements[next].Length <= BatchTextLimit); next++)
             {
                 text += statements[next].Length;
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(statements[next].Text));
@@ -213,6 +215,7 @@ internal sealed partial class PostgresSession(
 
             if (next == statements.Count)
             {
+                committed = true;
                 foreach (var sql in PostgresSessionState.BeforeRecord)
                 {
                     batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
@@ -226,23 +229,47 @@ internal sealed partial class PostgresSession(
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             }
 
-            try
+            if (batch.BatchCommands.Count > 0)
             {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (Exception e)
-            {
-                await RollBackAfterFailedBatchAsync();
-                if (e is PostgresException { BatchCommand: { } failed } failure
-                    && batch.BatchCommands.IndexOf(failed) - leading is var index && index >= 0 && first + index < next)
+                try
                 {
-                    throw Failure(migration, first + index, failure);
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    await RollBackAfterFailedBatchAsync();
+                    if (e is PostgresException { BatchCommand: { } failed } failure
+                        && batch.BatchCommands.IndexOf(failed) - leading is var index && index >= 0 && first + index < next)
+                    {
+                        throw Failure(migration, first + index, failure);
+                    }
+
+                    throw;
+                }
+            }
+
+            if (next < statements.Count && statements[next].CopyData is { } rows)
+            {
+                _runningStatement = next;
+                try
+                {
+                    await CopyInAsync(statements[next], rows, cancellationToken);
+                }
+                catch (PostgresException e)
+                {
+                    await RollBackAfterFailedBatchAsync();
+                    throw CopyFailure(migration, next, e);
+                }
+                catch
+                {
+                    await RollBackAfterFailedBatchAsync();
+                    throw;
                 }
 
-                throw;
+                next++;
             }
         }
-        while (next < statements.Count);
+        while (!committed);
     }
 
     /// <summary>Characters of statement text sent in one batch; a migration of more goes in several, one transaction still.</summary>
@@ -286,7 +313,7 @@ internal sealed partial class PostgresSession(
             {
                 if (statement.CopyData is { } rows)
                 {
-                    await CopyInAsync(statement.Text, rows, cancellationToken);
+                    await CopyInAsync(statement, rows, cancellationToken);
                 }
                 else
                 {
@@ -295,22 +322,9 @@ internal sealed partial class PostgresSession(
 
                 StatementCompleted?.Invoke(i, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
-            catch (PostgresException e) when (statement.CopyData is not null && CopyDataLine().Match(e.Where ?? "") is { Success: true } line)
-            {
-                // "COPY items, line 3, column id: ..." counts the rows from 1: point at that row in the file.
-                var row = int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                var rowOffset = 0;
-                for (var n = 1; n < row && rowOffset >= 0; n++)
-                {
-                    rowOffset = statement.CopyData.Value.Span[rowOffset..].IndexOf('\n') is var next and >= 0 ? rowOffset + next + 1 : -1;
-                }
-
-                throw new StatementFailedException(i, statement.CopyDataOffset + Math.Max(rowOffset, 0) - statement.Offset,
-                    PostgresErrors.Message(e), permissionDenied: false, e);
-            }
             catch (PostgresException e)
             {
-                throw Failure(migration, i, e);
+                throw statement.CopyData is null ? Failure(migration, i, e) : CopyFailure(migration, i, e);
             }
         }
     }
@@ -383,14 +397,42 @@ internal sealed partial class PostgresSession(
         }
     }
 
-    private async Task CopyInAsync(string copy, ReadOnlyMemory<char> rows, CancellationToken cancellationToken)
+    private async Task CopyInAsync(SqlStatement statement, ReadOnlyMemory<char> rows, CancellationToken cancellationToken)
     {
-        await using var writer = await connection.BeginTextImportAsync(copy, cancellationToken);
-        await writer.WriteAsync(rows, cancellationToken);
+        await using var writer = await connection.BeginTextImportAsync(statement.Text, cancellationToken);
+        if (statement.HeldOutRows is { } bytes)
+        {
+            // The text writer's own stream is the COPY's: the rows' bytes go as the file has them, UTF-8 like the session.
+            await writer.BaseStream.WriteAsync(bytes, cancellationToken);
+        }
+        else
+        {
+            await writer.WriteAsync(rows, cancellationToken);
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^COPY [^,]+, line (\d+)")]
     private static partial System.Text.RegularExpressions.Regex CopyDataLine();
+
+    /// <summary>A COPY's error, at the row the server names ("COPY items, line 3, column id: ...", rows counted from 1).</summary>
+    private static StatementFailedException CopyFailure(PreparedMigration migration, int index, PostgresException e)
+    {
+        var statement = migration.Statements[index];
+        if (CopyDataLine().Match(e.Where ?? "") is not { Success: true } line)
+        {
+            return Failure(migration, index, e);
+        }
+
+        var row = int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var rowOffset = 0;
+        for (var n = 1; n < row && rowOffset >= 0; n++)
+        {
+            rowOffset = statement.CopyData!.Value.Span[rowOffset..].IndexOf('\n') is var next and >= 0 ? rowOffset + next + 1 : -1;
+        }
+
+        return new StatementFailedException(index, statement.CopyDataOffset + Math.Max(rowOffset, 0) - statement.Offset,
+            PostgresErrors.Message(e), permissionDenied: false, e);
+    }
 
     private static StatementFailedException Failure(PreparedMigration migration, int index, PostgresException e) =>
         new(index, e.Position > 0 ? Utf16Index(migration.Statements[index].Text, e.Position - 1) : 0, PostgresErrors.Message(e), e.SqlState == PostgresErrors.InsufficientPrivilege, e);

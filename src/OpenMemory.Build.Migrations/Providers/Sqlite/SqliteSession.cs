@@ -100,17 +100,17 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.FromResult<IReadOnlyList<FlywayRow>?>(rows);
     }
 
-    public override Task PrepareAsync(CancellationToken cancellationToken)
+    public override Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
         if (HistoryColumns().Count > 0)
         {
-            return Task.CompletedTask;
+            return Task.FromResult(false);
         }
 
         using var transaction = BeginImmediate();
         Execute(_history.CreateSql);
         Commit();
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     // Apply runs hold the file lock of SqliteRunLock; each migration also takes SQLite's write lock (BEGIN IMMEDIATE)
