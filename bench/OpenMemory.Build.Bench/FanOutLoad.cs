@@ -14,7 +14,7 @@ internal static class FanOutLoad
 {
     private const string Begin = "<!-- fan-out -->";
     private const string End = "<!-- /fan-out -->";
-    private const int Rounds = 5;
+    private const int Rounds = 7;
 
     public static void Measure(PostgresServer server, string work, string buildFolder, string tasksAssembly, int schemas, int migrations, int wideSchemas, string output)
     {
