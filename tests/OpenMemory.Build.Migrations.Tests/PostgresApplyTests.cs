@@ -266,6 +266,34 @@ public sealed class PostgresApplyTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Modules_starting_at_once_in_a_new_schema_create_it_once_and_each_records_its_own()
+    {
+        var database = _server.CreateDatabase();
+        _workspace.Add("1_t.sql", "CREATE TABLE {{tables.t}} (id int);\nINSERT INTO {{tables.t}} SELECT generate_series(1, 5000);\nSELECT pg_sleep(0.2);");
+        _workspace.Add("2_u.sql", "ALTER TABLE {{tables.t}} ADD COLUMN note text;");
+        string[] modules = ["alpha", "beta", "gamma"];
+
+        // Three runs of each module at once: one of each creates the schema and history table in its first migration.
+        var runs = modules.SelectMany(module => Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+            new Migrator().MigrateAsync(Discovery.FileSystemMigrationSource.FromDirectory(_workspace.MigrationsFolder),
+                new MigrationOptions
+                {
+                    Module = module,
+                    Provider = "postgres",
+                    ConnectionString = _server.ConnectionString(database),
+                    Schema = "app",
+                    TableMap = new Dictionary<string, string> { ["t"] = $"t_{module}" },
+                    LockTimeout = TimeSpan.FromSeconds(60),
+                })))).ToArray();
+        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(runs, r => Assert.True(r.Result.Succeeded, string.Join('\n', r.Result.Diagnostics)));
+        Assert.Equal(6, runs.Sum(r => r.Result.AppliedNowCount));
+        Assert.Equal(6L, _server.Scalar("SELECT count(*) FROM app.schema_migrations", database));
+        Assert.All(modules, m => Assert.Equal(5000L, _server.Scalar($"SELECT count(*) FROM app.t_{m}", database)));
+    }
+
+    [Fact]
     public async Task Create_index_concurrently_runs_without_a_transaction_while_another_run_waits_for_the_lock()
     {
         var database = _server.CreateDatabase();

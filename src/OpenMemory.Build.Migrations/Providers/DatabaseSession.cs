@@ -41,10 +41,14 @@ internal abstract class DatabaseSession : IAsyncDisposable
     public abstract Task<IReadOnlyList<string>> QueryColumnAsync(string sql, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates what Apply writes into (schema, history table) when missing. True when it created the history table:
-    /// the run holds its lock, so no row of its module can be in that table yet.
+    /// Makes sure what Apply writes into (schema, history table) will be there: creates it when missing, or (a
+    /// provider that can) has it created with the first migration. True when the history table was missing: the run
+    /// holds its lock, so no row of its module can be in that table yet.
     /// </summary>
     public abstract Task<bool> PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates now what <see cref="PrepareAsync"/> left to the first migration (an apply run with nothing to apply).</summary>
+    public virtual Task CreateHistoryAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Takes the run-level lock for the module; disposing the result releases it.</summary>
     public abstract Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken);

@@ -234,6 +234,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         var startVersion = plan.ToBaseline.Count > 0 ? plan.ToBaseline[^1].Version.Text : plan.CurrentVersion;
         if (prepared.Count == 0)
         {
+            await session.CreateHistoryAsync(cancellationToken);
             await GrantAppRoleAsync(session, cancellationToken);
             log.UpToDate(startVersion);
             return;

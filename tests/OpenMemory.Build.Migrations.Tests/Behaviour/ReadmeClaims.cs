@@ -411,6 +411,20 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public void A_first_run_whose_first_migration_fails_leaves_the_database_as_it_was_without_a_history_table()
+    {
+        var database = NewDatabase();
+        var before = database.Schema();
+        var broken = Workspace.Add("001_broken.sql", "CREATE TABLE items (id INTEGER);\nINSERT INTO missing_table VALUES (1);\n");
+
+        var result = Workspace.Run(database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB4001", broken, 2), (error.Code, error.File, error.Line));
+        Assert.Equal(before, database.Schema());
+    }
+
+    [Fact]
     public void A_data_migration_of_several_megabytes_that_fails_near_its_end_is_located_there_and_undone_whole()
     {
         // Over 2 MB of statements, as a data load is: more than one batch's worth on PostgreSQL.

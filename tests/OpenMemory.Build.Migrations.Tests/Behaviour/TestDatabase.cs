@@ -92,7 +92,7 @@ public sealed class SqliteTestDatabase(string path) : TestDatabase
 
     public override string Schema() => string.Join('\n', SqliteInspector.Schema(Path));
 
-    public override List<string> History() => File.Exists(Path)
+    public override List<string> History() => SqliteInspector.HasHistory(Path)
         ? SqliteInspector.Strings(Path, "SELECT module_name || ' ' || version || ' ' || filename || ' ' || checksum || ' ' || kind FROM schema_migrations ORDER BY module_name, version")
         : [];
 

@@ -128,32 +128,64 @@ internal sealed partial class PostgresSession(
         return true;
     }
 
+    /// <summary>
+    /// A missing history table (and schema) is created in the first migration's own transaction, or on its own just
+    /// before anything else writes to it: a run whose first migration fails leaves neither behind, and a first run
+    /// commits once less.
+    /// </summary>
     public override async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
-        if (await SchemaExistsAsync(cancellationToken) && (await HistoryColumnsAsync(null, cancellationToken)).Count > 0)
+        var schemaExists = await SchemaExistsAsync(cancellationToken);
+        if (schemaExists && (await HistoryColumnsAsync(null, cancellationToken)).Count > 0)
         {
             return false;
         }
 
-        // Runs of other modules may create the same schema and history table at this moment: serialize on the schema.
+        _historyToCreate = schemaExists ? HistoryCreation.Table : HistoryCreation.SchemaAndTable;
+        return true;
+    }
+
+    private enum HistoryCreation { None, Table, SchemaAndTable }
+
+    private HistoryCreation _historyToCreate;
+
+    // Runs of other modules may create the same schema and history table at this moment: serialize on the schema.
+    private IEnumerable<string> CreateHistorySql()
+    {
+        yield return $"SELECT pg_advisory_xact_lock({AdvisoryLockKey.For("schema", provider.Schema, "")})";
+        if (_historyToCreate == HistoryCreation.SchemaAndTable)
+        {
+            yield return $"CREATE SCHEMA IF NOT EXISTS {QuotedSchema}";
+        }
+
+        yield return _history.CreateSql;
+    }
+
+    public override async Task CreateHistoryAsync(CancellationToken cancellationToken)
+    {
+        if (_historyToCreate == HistoryCreation.None)
+        {
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey.For("schema", provider.Schema, "")})", transaction, cancellationToken);
-        if (!await SchemaExistsAsync(cancellationToken, transaction))
+        foreach (var sql in CreateHistorySql())
         {
             try
             {
-                await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {QuotedSchema}", transaction, cancellationToken);
+                await ExecuteAsync(sql, transaction, cancellationToken);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrors.InsufficientPrivilege)
+            catch (PostgresException e) when (e.SqlState == PostgresErrors.InsufficientPrivilege && sql.StartsWith("CREATE SCHEMA", StringComparison.Ordinal))
             {
-                throw new MigrationException(Errors.SchemaMissing(provider.Schema, connection.UserName ?? "(current user)"));
+                throw SchemaMissing();
             }
         }
 
-        await ExecuteAsync(_history.CreateSql, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        _historyToCreate = HistoryCreation.None;
     }
+
+    private MigrationException SchemaMissing() => new(Errors.SchemaMissing(provider.Schema, connection.UserName ?? "(current user)"));
 
     public override Task<IAsyncDisposable> LockAsync(string module, TimeSpan timeout, CancellationToken cancellationToken) =>
         PostgresRunLock.AcquireAsync(connection, provider.Schema, module, timeout, cancellationToken);
@@ -161,13 +193,19 @@ internal sealed partial class PostgresSession(
     public override async Task<ApplyOutcome> ApplyAsync(PreparedMigration migration, HistoryEntry entry, CancellationToken cancellationToken)
     {
         _runningStatement = -1;
+        var batched = !migration.Script.NoTransaction && _batchNamesFailedStatement && StatementCompleted is null;
+        if (!batched)
+        {
+            await CreateHistoryAsync(cancellationToken);
+        }
+
         if (migration.Script.NoTransaction)
         {
             await ApplyWithoutTransactionAsync(migration, entry, cancellationToken);
             return ApplyOutcome.Applied;
         }
 
-        if (_batchNamesFailedStatement && StatementCompleted is null)
+        if (batched)
         {
             await RunAsBatchAsync(migration, entry, cancellationToken);
             return ApplyOutcome.Applied;
@@ -197,9 +235,16 @@ internal sealed partial class PostgresSession(
         {
             await using var batch = new NpgsqlBatch(connection);
             var first = next;
+            NpgsqlBatchCommand? createSchema = null;
             if (first == 0)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                foreach (var sql in _historyToCreate == HistoryCreation.None ? [] : CreateHistorySql())
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+                    createSchema ??= sql.StartsWith("CREATE SCHEMA", StringComparison.Ordinal) ? batch.BatchCommands[^1] : null;
+                }
+
                 foreach (var sql in setup)
                 {
                     batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
@@ -244,7 +289,17 @@ internal sealed partial class PostgresSession(
                         throw Failure(migration, first + index, failure);
                     }
 
+                    if (e is PostgresException { SqlState: PostgresErrors.InsufficientPrivilege } denied && denied.BatchCommand is { } command && command == createSchema)
+                    {
+                        throw SchemaMissing();
+                    }
+
                     throw;
+                }
+
+                if (committed)
+                {
+                    _historyToCreate = HistoryCreation.None;
                 }
             }
 
@@ -331,6 +386,7 @@ internal sealed partial class PostgresSession(
 
     public override async Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
     {
+        await CreateHistoryAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var entry in entries)
@@ -348,6 +404,8 @@ internal sealed partial class PostgresSession(
         {
             return null;
         }
+
+        await CreateHistoryAsync(cancellationToken);
 
         await PostgresGrants.GrantAsync(connection, provider.Schema, role, _history.QualifiedName, cancellationToken);
         return role;

@@ -100,17 +100,31 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         return Task.FromResult<IReadOnlyList<FlywayRow>?>(rows);
     }
 
+    // A missing history table is created in the first migration's own transaction, or on its own just before
+    // anything else writes to it: a run whose first migration fails leaves none behind.
     public override Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
-        if (HistoryColumns().Count > 0)
-        {
-            return Task.FromResult(false);
-        }
+        _historyToCreate = HistoryColumns().Count == 0;
+        return Task.FromResult(_historyToCreate);
+    }
 
-        using var transaction = BeginImmediate();
-        Execute(_history.CreateSql);
-        Commit();
-        return Task.FromResult(true);
+    private bool _historyToCreate;
+
+    public override Task CreateHistoryAsync(CancellationToken cancellationToken)
+    {
+        CreateHistory();
+        return Task.CompletedTask;
+    }
+
+    private void CreateHistory()
+    {
+        if (_historyToCreate)
+        {
+            using var transaction = BeginImmediate();
+            Execute(_history.CreateSql);
+            Commit();
+            _historyToCreate = false;
+        }
     }
 
     // Apply runs hold the file lock of SqliteRunLock; each migration also takes SQLite's write lock (BEGIN IMMEDIATE)
@@ -144,7 +158,11 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     private ApplyOutcome ApplyInTransaction(PreparedMigration migration, HistoryEntry entry, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         using var transaction = BeginImmediate();
-        if (IsRecorded(entry))
+        if (_historyToCreate)
+        {
+            Execute(_history.CreateSql);
+        }
+        else if (IsRecorded(entry))
         {
             return ApplyOutcome.AlreadyApplied;
         }
@@ -155,12 +173,14 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         Write(entry with { ExecutionTimeMs = stopwatch.ElapsedMilliseconds });
         cancellationToken.ThrowIfCancellationRequested();
         Commit();
+        _historyToCreate = false;
         _violationsAfterLast = after;
         return ApplyOutcome.Applied;
     }
 
     public override Task RecordAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
     {
+        CreateHistory();
         using var transaction = BeginImmediate();
         foreach (var entry in entries.Where(e => !IsRecorded(e)))
         {
@@ -188,6 +208,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
     // Runs under the run lock, so no other run can be between the history check and the history row.
     private ApplyOutcome ApplyWithoutTransaction(PreparedMigration migration, HistoryEntry entry, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
+        CreateHistory();
         if (IsRecorded(entry))
         {
             return ApplyOutcome.AlreadyApplied;
