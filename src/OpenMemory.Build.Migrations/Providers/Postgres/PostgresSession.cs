@@ -155,11 +155,21 @@ internal sealed partial class PostgresSession(
         yield return $"SELECT pg_advisory_xact_lock({AdvisoryLockKey.For("schema", provider.Schema, "")})";
         if (_historyToCreate == HistoryCreation.SchemaAndTable)
         {
-            yield return $"CREATE SCHEMA IF NOT EXISTS {QuotedSchema}";
+            yield return CreateSchemaSql;
         }
 
         yield return _history.CreateSql;
     }
+
+    // Looked for again under the lock: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema is
+    // there, and another run may have made it since (a migrator that may not create schemas then still goes on).
+    private string CreateSchemaSql => $"""
+        DO $omb$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {SqlLiteral.Quote(provider.Schema)}) THEN
+            CREATE SCHEMA {QuotedSchema};
+          END IF;
+        END $omb$
+        """;
 
     public override async Task CreateHistoryAsync(CancellationToken cancellationToken)
     {
@@ -175,7 +185,7 @@ internal sealed partial class PostgresSession(
             {
                 await ExecuteAsync(sql, transaction, cancellationToken);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrors.InsufficientPrivilege && sql.StartsWith("CREATE SCHEMA", StringComparison.Ordinal))
+            catch (PostgresException e) when (e.SqlState == PostgresErrors.InsufficientPrivilege && sql == CreateSchemaSql)
             {
                 throw SchemaMissing();
             }
@@ -242,7 +252,7 @@ internal sealed partial class PostgresSession(
                 foreach (var sql in _historyToCreate == HistoryCreation.None ? [] : CreateHistorySql())
                 {
                     batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-                    createSchema ??= sql.StartsWith("CREATE SCHEMA", StringComparison.Ordinal) ? batch.BatchCommands[^1] : null;
+                    createSchema ??= sql == CreateSchemaSql ? batch.BatchCommands[^1] : null;
                 }
 
                 foreach (var sql in setup)
@@ -507,9 +517,9 @@ internal sealed partial class PostgresSession(
         return index;
     }
 
-    private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT 1 FROM pg_namespace WHERE nspname = {SqlLiteral.Quote(provider.Schema)}", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT 1 FROM pg_namespace WHERE nspname = {SqlLiteral.Quote(provider.Schema)}", connection);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
