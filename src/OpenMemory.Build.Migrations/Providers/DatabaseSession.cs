@@ -41,9 +41,9 @@ internal abstract class DatabaseSession : IAsyncDisposable
     public abstract Task<IReadOnlyList<string>> QueryColumnAsync(string sql, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes sure what Apply writes into (schema, history table) will be there: creates it when missing, or (a
-    /// provider that can) has it created with the first migration. True when the history table was missing: the run
-    /// holds its lock, so no row of its module can be in that table yet.
+    /// Notes whether what Apply writes into (schema, history table) is missing: the first migration creates it in its
+    /// own transaction, or <see cref="CreateHistoryAsync"/> before anything else writes to it. True when the history
+    /// table is missing: the run holds its lock, so no row of its module can be in it when it is made.
     /// </summary>
     public abstract Task<bool> PrepareAsync(CancellationToken cancellationToken);
 

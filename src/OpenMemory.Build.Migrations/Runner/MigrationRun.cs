@@ -98,8 +98,8 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
             throw new MigrationException(Errors.FlywayFailedMigration(FlywayHistory.TableName, failed.Version, failed.Script));
         }
 
-        var created = apply && await session!.PrepareAsync(cancellationToken);
-        var history = session is null ? null : created ? [] : await session.ReadHistoryAsync(options.Module, cancellationToken);
+        var newHistory = apply && await session!.PrepareAsync(cancellationToken);
+        var history = session is null ? null : newHistory ? [] : await session.ReadHistoryAsync(options.Module, cancellationToken);
         var adopted = history is { Count: > 0 } ? null : await ReadLegacyVersionAsync(session, flyway, cancellationToken);
         var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted), catalog.Repeatables);
         _records = [.. plan.Records];
@@ -163,7 +163,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
                 WritePreview(plan, prepared);
                 break;
             default:
-                await ApplyAsync(session!, plan, prepared, adoptable: !created, cancellationToken);
+                await ApplyAsync(session!, plan, prepared, adoptable: !newHistory, cancellationToken);
                 break;
         }
     }
@@ -217,7 +217,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
     private static MigrationVersion? Max(MigrationVersion? left, MigrationVersion? right) =>
         left is null ? right : right is null ? left : left >= right ? left : right;
 
-    // adoptable: the history table was there before this run (one it created is its own shape).
+    // adoptable: the history table was there before this run (one this run makes has its own shape).
     private async Task ApplyAsync(DatabaseSession session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared, bool adoptable, CancellationToken cancellationToken)
     {
         if (adoptable && (plan.ToBaseline.Count > 0 || prepared.Count > 0) && await session.AdoptHistoryAsync(cancellationToken))
