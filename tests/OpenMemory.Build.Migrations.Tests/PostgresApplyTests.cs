@@ -227,6 +227,7 @@ public sealed class PostgresApplyTests(PostgresFixture fixture) : IDisposable
         var error = Assert.Single(result.Errors);
         Assert.Equal("OMB4006", error.Code);
         Assert.Contains("CREATE SCHEMA IF NOT EXISTS \"locked\" AUTHORIZATION \"om_weak\"", error.Message);
+        Assert.Equal(0L, _server.Scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'locked'", database));
     }
 
     [Fact]
