@@ -14,6 +14,7 @@ internal static class CopyLoad
     private const string Begin = "<!-- copy-load -->";
     private const string End = "<!-- /copy-load -->";
 
+    // Loaded databases are dropped, so that every load meets the same cluster and disk.
     private static double LoadWithPsql(PostgresServer server, string file)
     {
         var database = server.CreateDatabase("psql");
@@ -21,7 +22,7 @@ internal static class CopyLoad
         var stopwatch = Stopwatch.StartNew();
         var result = server.Psql(database, "-f", file);
         var seconds = stopwatch.Elapsed.TotalSeconds;
-        Drop(server, database);
+        server.DropDatabase(database);
         return result.Succeeded ? seconds : throw new InvalidOperationException(result.Output);
     }
 
@@ -33,12 +34,9 @@ internal static class CopyLoad
         var run = new Migrator().MigrateAsync(folder, new MigrationOptions { Module = "dump", Provider = "postgres", ConnectionString = server.ConnectionString(database), Schema = "migrations" })
             .GetAwaiter().GetResult();
         var seconds = stopwatch.Elapsed.TotalSeconds;
-        Drop(server, database);
+        server.DropDatabase(database);
         return run.Succeeded ? seconds : throw new InvalidOperationException(string.Join('\n', run.Diagnostics));
     }
-
-    // Loaded databases are dropped, so that every load meets the same cluster and disk.
-    private static void Drop(PostgresServer server, string database) => server.Execute($"DROP DATABASE \"{database}\"");
 
     public static void Measure(PostgresServer server, string work, int rows, int reps, string output)
     {

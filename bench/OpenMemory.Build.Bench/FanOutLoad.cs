@@ -34,7 +34,7 @@ internal static class FanOutLoad
             Require(result);
             var seconds = clock.Elapsed.TotalSeconds;
             cpuPerMigration.Add((ProcessCpu.Client() - client + ProcessCpu.Server(server) - serverCpu) / (schemas * migrations));
-            Drop(server, database);
+            server.DropDatabase(database);
             return seconds;
         }
 
@@ -60,7 +60,7 @@ internal static class FanOutLoad
                 }
             });
             var seconds = clock.Elapsed.TotalSeconds;
-            Drop(server, database);
+            server.DropDatabase(database);
             return seconds;
         }
 
@@ -160,8 +160,6 @@ internal static class FanOutLoad
         server.Execute("CHECKPOINT");
         return database;
     }
-
-    private static void Drop(PostgresServer server, string database) => server.Execute($"DROP DATABASE \"{database}\"");
 
     private static string Spread(List<double> ratios) =>
         string.Create(CultureInfo.InvariantCulture, $"{ResultsBlock.Median(ratios):0.00}× ({ratios.Min():0.00}–{ratios.Max():0.00})");

@@ -75,6 +75,8 @@ public sealed class PostgresServer : IDisposable
         return name;
     }
 
+    public void DropDatabase(string database) => Execute($"DROP DATABASE \"{database}\"");
+
     public void Execute(string sql, string database = "postgres")
     {
         using var connection = new NpgsqlConnection(ConnectionString(database));

@@ -245,14 +245,12 @@ internal sealed partial class PostgresSession(
         {
             await using var batch = new NpgsqlBatch(connection);
             var first = next;
-            NpgsqlBatchCommand? createSchema = null;
             if (first == 0)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
                 foreach (var sql in _historyToCreate == HistoryCreation.None ? [] : CreateHistorySql())
                 {
                     batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-                    createSchema ??= sql == CreateSchemaSql ? batch.BatchCommands[^1] : null;
                 }
 
                 foreach (var sql in setup)
@@ -299,7 +297,7 @@ internal sealed partial class PostgresSession(
                         throw Failure(migration, first + index, failure);
                     }
 
-                    if (e is PostgresException { SqlState: PostgresErrors.InsufficientPrivilege } denied && denied.BatchCommand is { } command && command == createSchema)
+                    if (e is PostgresException { SqlState: PostgresErrors.InsufficientPrivilege, BatchCommand.CommandText: var denied } && denied == CreateSchemaSql)
                     {
                         throw SchemaMissing();
                     }
