@@ -215,6 +215,19 @@ public sealed class PostgresApplyTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void A_bad_file_creates_no_database_even_when_asked_to_create_one()
+    {
+        var name = $"bad_{Guid.NewGuid():N}"[..20];
+        _workspace.Add("1_a.sql", "CREATE TABLE {{tables.a}} (id int);");
+        var empty = _workspace.Add("2_empty.sql", "  \n");
+
+        var result = _workspace.Run(new MigrationOptions { Module = "test", Provider = "postgres", ConnectionString = _server.ConnectionString(name), Schema = "s", CreateDatabase = true });
+
+        Assert.Equal(("OMB1004", empty), (Assert.Single(result.Errors).Code, result.Errors[0].File));
+        Assert.Equal(0L, _server.Scalar($"SELECT count(*) FROM pg_database WHERE datname = '{name}'"));
+    }
+
+    [Fact]
     public void A_role_that_may_not_create_the_schema_gets_the_statement_to_run()
     {
         var database = _server.CreateDatabase();

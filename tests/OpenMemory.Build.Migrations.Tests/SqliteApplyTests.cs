@@ -158,6 +158,19 @@ public sealed class SqliteApplyTests : IDisposable
     }
 
     [Fact]
+    public void A_bad_file_leaves_no_database_file_no_folder_and_no_lock_file_behind()
+    {
+        _workspace.Add("1_ok.sql", "CREATE TABLE a (id INTEGER);");
+        var empty = _workspace.Add("2_empty.sql", " \n");
+        var path = Path.Combine(_workspace.Root, "new-folder", "app.sqlite");
+
+        var result = _workspace.Run(new MigrationOptions { Module = "test", Provider = "sqlite", ConnectionString = $"Data Source={path}" });
+
+        Assert.Equal(("OMB1004", empty), (Assert.Single(result.Errors).Code, result.Errors[0].File));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(path)), "a run with a bad file made the database's folder");
+    }
+
+    [Fact]
     public void No_transaction_migrations_run_outside_a_transaction_and_record_after_the_last_statement()
     {
         _workspace.Add("1_t.sql", "CREATE TABLE a (id INTEGER);");

@@ -34,6 +34,12 @@ internal abstract class DatabaseProvider
     /// <summary>Closes a connection <see cref="BeginConnect"/> started that no session took over.</summary>
     public virtual ValueTask DropEarlyConnectionAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Whether <see cref="OpenAsync"/> and the session's run lock leave everything as it was: no database, folder or
+    /// lock file is made. Only then does a run read the database before it knows its files are good.
+    /// </summary>
+    public abstract bool OpensWithoutChanges(bool readOnly);
+
     /// <summary>How the preview and deploy scripts of this provider write each migration.</summary>
     internal abstract Scripts.ScriptDialect Script { get; }
 

@@ -71,12 +71,28 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
 
     private async Task RunWithProviderAsync(MigrationVersion? baseline, MigrationVersion? rollbackTarget, CancellationToken cancellationToken)
     {
-        var catalog = MigrationCatalog.LoadWithNotes(source, _provider!.Name);
+        // The files are read and hashed on another core while the database's state is read, when reading it changes
+        // nothing. The files' errors win over whatever the database says (a wait for the run lock stops when they are found).
+        using var filesFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loading = Task.Run(() => LoadCatalog(filesFailed), cancellationToken);
+        var reading = DatabaseState.ReadEarly(_provider!, options, filesFailed.Token);
+        CatalogResult catalog;
+        try
+        {
+            catalog = await loading;
+        }
+        catch
+        {
+            await DatabaseState.DiscardAsync(reading);
+            throw;
+        }
+
         var scripts = catalog.Scripts;
         _diagnostics.AddRange(catalog.Diagnostics);
-        log.Catalog(catalog, _provider.Name);
+        log.Catalog(catalog, _provider!.Name);
         if (HasErrors)
         {
+            await DatabaseState.DiscardAsync(reading);
             return;
         }
 
@@ -89,17 +105,11 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         var preparedAhead = options.Mode is MigrationMode.Apply or MigrationMode.Verify or MigrationMode.Preview && rollbackTarget is null
             ? MigrationPreparer.PrepareAheadAsync(scripts, _provider)
             : Task.CompletedTask;
-        await using var session = await _provider.OpenAsync(readOnly: !apply && options.Mode != MigrationMode.Rollback, cancellationToken);
-        await using var runLock = session is null ? null : await session.LockAsync(options.Module, options.LockTimeout, cancellationToken);
-        // Read before anything is created, so that a Flyway history with a failed row leaves the database as it was.
-        var flyway = session is null ? null : await session.ReadFlywayHistoryAsync(cancellationToken);
-        if (flyway is not null && FlywayHistory.FirstFailure(flyway) is { } failed)
-        {
-            throw new MigrationException(Errors.FlywayFailedMigration(FlywayHistory.TableName, failed.Version, failed.Script));
-        }
-
-        var newHistory = apply && await session!.PrepareAsync(cancellationToken);
-        var history = session is null ? null : newHistory ? [] : await session.ReadHistoryAsync(options.Module, cancellationToken);
+        await using var state = await (reading ?? DatabaseState.ReadAsync(_provider, options, cancellationToken));
+        var session = state.Session;
+        var flyway = state.Flyway;
+        var newHistory = state.NewHistory;
+        var history = state.History;
         var adopted = history is { Count: > 0 } ? null : await ReadLegacyVersionAsync(session, flyway, cancellationToken);
         var plan = MigrationPlan.Create(scripts, history ?? [], options, Max(baseline, adopted), catalog.Repeatables);
         _records = [.. plan.Records];
@@ -166,6 +176,17 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
                 await ApplyAsync(session!, plan, prepared, adoptable: !newHistory, cancellationToken);
                 break;
         }
+    }
+
+    private CatalogResult LoadCatalog(CancellationTokenSource filesFailed)
+    {
+        var catalog = MigrationCatalog.LoadWithNotes(source, _provider!.Name);
+        if (catalog.Diagnostics.Any(d => d.IsError))
+        {
+            filesFailed.Cancel();
+        }
+
+        return catalog;
     }
 
     /// <summary>

@@ -37,6 +37,32 @@ public abstract class ReadmeClaims : IDisposable
     }
 
     [Fact]
+    public async Task A_bad_file_is_reported_without_waiting_for_the_lock_another_run_holds_and_changes_nothing()
+    {
+        var database = NewDatabase();
+        Workspace.Add("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO items VALUES (1, 'a');\n");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        var empty = Workspace.Add("002_empty.sql", "\n");
+        var schema = database.Schema();
+        var history = database.History();
+        var options = TestDatabase.With(database.Options(), lockTimeout: TimeSpan.FromMinutes(10));
+
+        // The run reads the database while it reads the files; the bad file must stop its wait for the lock.
+        using (database.HoldRunLock())
+        {
+            var run = Task.Run(() => Workspace.Run(options));
+            Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(1))));
+            var result = await run;
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("OMB1004", error.Code);
+            Assert.Equal(empty, error.File);
+        }
+
+        Assert.Equal(schema, database.Schema());
+        Assert.Equal(history, database.History());
+    }
+
+    [Fact]
     public void At_debug_level_each_statement_is_logged_with_its_line_and_time_and_not_below_it()
     {
         var database = NewDatabase();

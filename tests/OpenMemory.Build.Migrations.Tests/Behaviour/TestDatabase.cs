@@ -40,6 +40,9 @@ public abstract class TestDatabase
     /// <summary>Runs another tool's steps with the provider's own client, as that tool would.</summary>
     public abstract ProcessResult ApplyReference(IReadOnlyList<ReferenceStep> steps);
 
+    /// <summary>Holds the module's run lock as another run (or deploy script) would, until disposed.</summary>
+    public abstract IDisposable HoldRunLock(string module = "test");
+
     internal DeployScript.Written WriteDeployScript(MigrationWorkspace workspace, string folder, string module = "test", string? baseline = null) =>
         DeployScript.Write(FileSystemMigrationSource.FromDirectory(workspace.MigrationsFolder),
             WithBaseline(Options(MigrationMode.Apply, module), baseline), folder);
@@ -47,14 +50,14 @@ public abstract class TestDatabase
     public static MigrationOptions WithBaseline(MigrationOptions options, string? baseline) => With(options, baseline: baseline);
 
     /// <summary>A copy of a test's options with a baseline, a rollback target or another mode.</summary>
-    public static MigrationOptions With(MigrationOptions options, string? baseline = null, string? target = null, MigrationMode? mode = null) => new()
+    public static MigrationOptions With(MigrationOptions options, string? baseline = null, string? target = null, MigrationMode? mode = null, TimeSpan? lockTimeout = null) => new()
     {
         Module = options.Module,
         Provider = options.Provider,
         ConnectionString = options.ConnectionString,
         Schema = options.Schema,
         Mode = mode ?? options.Mode,
-        LockTimeout = options.LockTimeout,
+        LockTimeout = lockTimeout ?? options.LockTimeout,
         PreviewFile = options.PreviewFile,
         AppRole = options.AppRole,
         BaselineVersion = baseline ?? options.BaselineVersion,
@@ -105,6 +108,9 @@ public sealed class SqliteTestDatabase(string path) : TestDatabase
     public override string Content() => ForeignFolder.SqliteContent(Path);
 
     public override ProcessResult ApplyReference(IReadOnlyList<ReferenceStep> steps) => ForeignFolder.ApplyWithSqlite3(Path, steps);
+
+    public override IDisposable HoldRunLock(string module = "test") =>
+        new FileStream(Providers.Sqlite.SqliteRunLock.PathFor(Path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 }
 
 public sealed class PostgresTestDatabase(PostgresServer server, string database, string schema) : TestDatabase
@@ -152,4 +158,13 @@ public sealed class PostgresTestDatabase(PostgresServer server, string database,
     public override string Content() => ForeignFolder.PostgresContent(Server, Database, SchemaName);
 
     public override ProcessResult ApplyReference(IReadOnlyList<ReferenceStep> steps) => ForeignFolder.ApplyWithPsql(Server, Database, SchemaName, steps);
+
+    public override IDisposable HoldRunLock(string module = "test")
+    {
+        var holder = new Npgsql.NpgsqlConnection(Server.ConnectionString(Database));
+        holder.Open();
+        using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({Providers.Postgres.AdvisoryLockKey.For("run", SchemaName, module)})", holder);
+        command.ExecuteScalar();
+        return holder;
+    }
 }

@@ -115,6 +115,9 @@ internal sealed class PostgresProvider : DatabaseProvider
         return connection;
     }
 
+    // Opening creates the database only when it is missing and CreateDatabase is set.
+    public override bool OpensWithoutChanges(bool readOnly) => readOnly || !_options.CreateDatabase;
+
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
     {
         var (connection, release) = await ConnectAsync(readOnly, cancellationToken);

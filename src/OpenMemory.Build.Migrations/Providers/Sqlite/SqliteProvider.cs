@@ -36,6 +36,11 @@ internal sealed class SqliteProvider : DatabaseProvider
     public override string Target => $"SQLite database '{DatabasePath}'";
 
 
+    // A read-only run opens an existing file only and takes no lock file; a caller's open connection is opened already.
+    public override bool OpensWithoutChanges(bool readOnly) =>
+        _callerConnection is not null ? _callerConnection.State == System.Data.ConnectionState.Open
+        : readOnly || IsInMemory || File.Exists(DatabasePath) && File.Exists(SqliteRunLock.PathFor(DatabasePath));
+
     public override async Task<DatabaseSession?> OpenAsync(bool readOnly, CancellationToken cancellationToken)
     {
         if (_callerConnection is not null)
