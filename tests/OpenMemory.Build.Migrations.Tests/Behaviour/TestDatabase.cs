@@ -134,7 +134,7 @@ public sealed class PostgresTestDatabase(PostgresServer server, string database,
         AppRole = AppRole,
         Mode = mode,
         LockTimeout = TimeSpan.FromSeconds(60),
-        PreviewFile = mode == MigrationMode.Preview ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"omb-preview-{Database}.sql") : null,
+        PreviewFile = mode == MigrationMode.Preview ? System.IO.Path.Combine(Server.Root, $"omb-preview-{Database}.sql") : null,
     };
 
     public override void Execute(string sql) => Server.Execute(sql, Database);
