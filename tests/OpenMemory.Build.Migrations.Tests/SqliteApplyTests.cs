@@ -171,6 +171,24 @@ public sealed class SqliteApplyTests : IDisposable
     }
 
     [Fact]
+    public void A_bad_file_leaves_an_existing_database_without_a_lock_file_as_it_was()
+    {
+        // A database another tool made has no lock file yet: taking the run lock would make one, so the files come first.
+        Directory.CreateDirectory(Path.GetDirectoryName(_workspace.DatabasePath)!);
+        var made = ProcessRunner.Run("sqlite3", [_workspace.DatabasePath, "CREATE TABLE legacy (id INTEGER); INSERT INTO legacy VALUES (1);"]);
+        Assert.True(made.Succeeded, made.Output);
+        var before = File.ReadAllBytes(_workspace.DatabasePath);
+        _workspace.Add("1_ok.sql", "CREATE TABLE a (id INTEGER);");
+        var empty = _workspace.Add("2_empty.sql", "\t\n");
+
+        var result = _workspace.RunSqlite();
+
+        Assert.Equal(("OMB1004", empty), (Assert.Single(result.Errors).Code, result.Errors[0].File));
+        Assert.False(File.Exists(Providers.Sqlite.SqliteRunLock.PathFor(_workspace.DatabasePath)), "a run with a bad file made the lock file");
+        Assert.Equal(before, File.ReadAllBytes(_workspace.DatabasePath));
+    }
+
+    [Fact]
     public void No_transaction_migrations_run_outside_a_transaction_and_record_after_the_last_statement()
     {
         _workspace.Add("1_t.sql", "CREATE TABLE a (id INTEGER);");
