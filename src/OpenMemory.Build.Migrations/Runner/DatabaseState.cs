@@ -81,9 +81,9 @@ internal sealed class DatabaseState : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _runLock, null) is { } runLock)
+        if (_runLock is not null)
         {
-            await runLock.DisposeAsync();
+            await _runLock.DisposeAsync();
         }
 
         if (Session is not null)
