@@ -58,6 +58,10 @@ internal static class Errors
         $@"'{command}' is a psql command, not SQL: this tool runs SQL statements, not psql scripts. Remove the line (pg_dump's \restrict and \unrestrict lines are skipped by themselves), or turn it into SQL (\connect: migrate that database in a run of its own; \i: make the included file a migration; \set: write the value in place).",
         file, line, column);
 
+    public static MigrationDiagnostic ChangedDuringRun(string file) => Error("OMB1014",
+        "The file changed while this build ran: it no longer has the checksum the run checked and planned with, so it was not run. Build again to check and apply the file as it is now.",
+        file);
+
     // OMB2xxx: configuration.
     public static MigrationDiagnostic UnknownProvider(string provider) => Error("OMB2001",
         $"The migration provider '{provider}' is not known. Set MigrationOptions.Provider to 'sqlite' or 'postgres'.");

@@ -31,6 +31,7 @@ internal static class MigrationCatalog
         var repeatables = new Dictionary<string, VersionGroup>(StringComparer.Ordinal);
         var downs = new Dictionary<MigrationVersion, List<(MigrationSourceFile File, string? Variant)>>();
         var otherDatabases = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var budget = new TextBudget();
         foreach (var file in source.GetFiles())
         {
             var name = ParseName(file);
@@ -99,7 +100,7 @@ internal static class MigrationCatalog
 
             try
             {
-                var script = Read(chosen.Value.File, chosen.Value.Name);
+                var script = budget.Count(Read(chosen.Value.File, chosen.Value.Name));
                 var down = downs.GetValueOrDefault(version)?.OrderBy(d => d.Variant == provider ? 0 : d.Variant is null ? 1 : 2)
                     .FirstOrDefault(d => d.Variant is null || d.Variant == provider).File;
                 scripts.Add(down is null ? script : script with { DownFile = down });
@@ -120,7 +121,7 @@ internal static class MigrationCatalog
 
             try
             {
-                repeatableScripts.Add(Read(chosen.File, chosen.Name));
+                repeatableScripts.Add(budget.Count(Read(chosen.File, chosen.Name)));
             }
             catch (MigrationException e)
             {
@@ -129,7 +130,7 @@ internal static class MigrationCatalog
         }
 
         return new CatalogResult(scripts, diagnostics, otherDatabases, otherProviderOnly,
-            scripts.Count(s => s.Placeholder), scripts.Count(s => s.DownFile is not null)) { Repeatables = repeatableScripts };
+            scripts.Count(s => s.Placeholder), scripts.Count(s => s.DownFile is not null)) { Repeatables = repeatableScripts, TextsLetGo = budget.Exceeded };
     }
 
     /// <summary>
@@ -146,7 +147,7 @@ internal static class MigrationCatalog
         if (script.HasDownSection && script.Source is { } source && DbmateSections.TryFindDown(MigrationChecksum.NormalizeLineEndings(StrictUtf8.GetString(source.ReadBytes()))) is { } down)
         {
             var noTransaction = down.NoTransaction || down.Text.TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
-            return script with { Text = down.Text, NoTransaction = noTransaction, Placeholder = SqlScriptSplitter.HasNoStatements(down.Text), HeldOutRows = null };
+            return script with { Body = ScriptText.InMemory(down.Text), NoTransaction = noTransaction, Placeholder = SqlScriptSplitter.HasNoStatements(down.Text), HeldOutRows = null };
         }
 
         return null;
@@ -215,7 +216,9 @@ internal static class MigrationCatalog
             || runs.AsSpan().TrimStart().StartsWith(NoTransactionDirective, StringComparison.OrdinalIgnoreCase);
         // The checksum covers the whole file: with rows held out of the text, only its bytes or a whole decoding have them.
         var checksum = hashing ?? Task.FromResult(MigrationChecksum.TryHashAsIs(bytes) ?? MigrationChecksum.Compute(heldOut is null ? raw : Decode(file, bytes)));
-        return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, runs, checksum, noTransaction)
+        // Rows held out of the text are the file's bytes, kept anyway: such a script keeps its (small) text too.
+        var body = heldOut is null ? ScriptText.FromFile(runs, () => ReadAgain(file, checksum)) : ScriptText.InMemory(runs);
+        return new MigrationScript(name.Version, name.Description, file.FileName, file.DisplayPath, body, checksum, noTransaction)
         {
             HeldOutRows = heldOut?.Rows,
             Placeholder = placeholder,
@@ -223,6 +226,30 @@ internal static class MigrationCatalog
             RepeatableName = name.RepeatableName,
             Source = file,
         };
+    }
+
+    /// <summary>
+    /// The text of a script that let it go, read from its file again. The file must still have the checksum the run
+    /// checked and planned with; an edit since then is an error, not a different script run under the old checksum.
+    /// </summary>
+    private static string ReadAgain(MigrationSourceFile file, Task<string> checksum)
+    {
+        var bytes = file.ReadBytes();
+        var planned = checksum.GetAwaiter().GetResult();
+        var asIs = MigrationChecksum.TryHashAsIs(bytes);
+        if (asIs is not null && asIs != planned)
+        {
+            throw new MigrationException(Errors.ChangedDuringRun(file.DisplayPath));
+        }
+
+        var raw = Decode(file, bytes);
+        if (asIs is null && MigrationChecksum.Compute(raw) != planned)
+        {
+            throw new MigrationException(Errors.ChangedDuringRun(file.DisplayPath));
+        }
+
+        var text = MigrationChecksum.NormalizeLineEndings(raw);
+        return DbmateSections.TryFind(text)?.Text ?? text;
     }
 
     private static string Decode(MigrationSourceFile file, byte[] bytes)
@@ -235,6 +262,37 @@ internal static class MigrationCatalog
         {
             var line = 1 + bytes.AsSpan(0, Math.Clamp(e.Index, 0, bytes.Length)).Count((byte)'\n');
             throw new MigrationException(Errors.InvalidUtf8(file.DisplayPath, line, "its first bad byte"));
+        }
+    }
+
+    /// <summary>
+    /// A set larger than the budget keeps none of its texts: a run needs one at a time, and reads each again when it
+    /// comes (<see cref="ScriptText"/>). They are let go as the set is read, so that reading it never holds more than
+    /// the budget either. A script larger than the budget by itself keeps its text: it is held whole while it runs
+    /// anyway, and reading it again would only add a copy.
+    /// </summary>
+    private sealed class TextBudget
+    {
+        private readonly List<ScriptText> _kept = [];
+        private long _total;
+
+        public bool Exceeded => _total > ScriptText.KeptChars;
+
+        public MigrationScript Count(MigrationScript script)
+        {
+            _total += script.Body.Length;
+            if (script.Body.Length <= ScriptText.KeptChars)
+            {
+                _kept.Add(script.Body);
+            }
+
+            if (Exceeded)
+            {
+                _kept.ForEach(text => text.LetGo());
+                _kept.Clear();
+            }
+
+            return script;
         }
     }
 
@@ -296,4 +354,7 @@ internal sealed record CatalogResult(
 {
     /// <summary>The repeatable migrations of this provider, in name order.</summary>
     public IReadOnlyList<MigrationScript> Repeatables { get; init; } = [];
+
+    /// <summary>The set is larger than <see cref="ScriptText.KeptChars"/>: its scripts read their texts again when needed.</summary>
+    public bool TextsLetGo { get; init; }
 }

@@ -10,14 +10,17 @@ internal sealed record MigrationScript(
     string Description,
     string FileName,
     string Path,
-    string Text,
+    ScriptText Body,
     Task<string> Hashing,
     bool NoTransaction)
 {
     public MigrationScript(MigrationVersion version, string description, string fileName, string path, string text, string checksum, bool noTransaction)
-        : this(version, description, fileName, path, text, Task.FromResult(checksum), noTransaction)
+        : this(version, description, fileName, path, ScriptText.InMemory(text), Task.FromResult(checksum), noTransaction)
     {
     }
+
+    /// <summary>The text that runs (read again from the file if the set let it go: <see cref="ScriptText"/>).</summary>
+    public string Text => Body.Value;
 
     /// <summary>
     /// The checksum of the whole file. A large file's is computed on another core while the run takes its lock and

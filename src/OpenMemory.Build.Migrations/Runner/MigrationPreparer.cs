@@ -75,7 +75,7 @@ internal static class MigrationPreparer
     /// </summary>
     public static Task PrepareAheadAsync(IEnumerable<MigrationScript> scripts, DatabaseProvider provider)
     {
-        var large = scripts.Where(s => s.Text.Length >= PrepareAheadChars).ToList();
+        var large = scripts.Where(s => s.Body.Length >= PrepareAheadChars && s.Body.IsKept).ToList();
         return large.Count == 0 ? Task.CompletedTask : Task.Run(() =>
         {
             foreach (var script in large)
@@ -93,7 +93,8 @@ internal static class MigrationPreparer
 
     private const int PrepareAheadChars = 1 << 20;
 
-    // A file without placeholders splits the same for every target of a fan-out run: it is prepared once.
+    // A file without placeholders splits the same for every target of a fan-out run: it is prepared once, if its
+    // script keeps its text (the statements hold it).
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MigrationScript, Prepared> WithoutPlaceholders = new();
 
     private sealed record Prepared(SqlDialect Dialect, PreparedMigration Migration);
@@ -106,7 +107,7 @@ internal static class MigrationPreparer
         }
 
         var prepared = PrepareUncached(script, provider);
-        if (prepared.Expanded.IsUnchanged)
+        if (prepared.Expanded.IsUnchanged && script.Body.IsKept)
         {
             WithoutPlaceholders.AddOrUpdate(script, new Prepared(provider.Dialect, prepared));
         }

@@ -157,7 +157,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         }
 
         await preparedAhead;
-        var (prepared, prepareDiagnostics) = MigrationPreparer.Prepare(plan.Pending, _provider);
+        var (pending, prepareDiagnostics) = PendingMigrations.Prepare(plan.Pending, _provider);
         _diagnostics.AddRange(prepareDiagnostics);
         if (HasErrors)
         {
@@ -170,10 +170,10 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
                 log.Verified(plan.Records.Count(r => r.State is MigrationState.Applied or MigrationState.Baselined), plan.Pending.Count);
                 break;
             case MigrationMode.Preview:
-                WritePreview(plan, prepared);
+                WritePreview(plan, pending);
                 break;
             default:
-                await ApplyAsync(session!, plan, prepared, adoptable: !newHistory, cancellationToken);
+                await ApplyAsync(session!, plan, pending, adoptable: !newHistory, cancellationToken);
                 break;
         }
     }
@@ -239,7 +239,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         left is null ? right : right is null ? left : left >= right ? left : right;
 
     // adoptable: the history table was there before this run (one this run makes has its own shape).
-    private async Task ApplyAsync(DatabaseSession session, MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared, bool adoptable, CancellationToken cancellationToken)
+    private async Task ApplyAsync(DatabaseSession session, MigrationPlan plan, PendingMigrations prepared, bool adoptable, CancellationToken cancellationToken)
     {
         if (adoptable && (plan.ToBaseline.Count > 0 || prepared.Count > 0) && await session.AdoptHistoryAsync(cancellationToken))
         {
@@ -296,7 +296,7 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         }
 
         await GrantAppRoleAsync(session, cancellationToken);
-        log.AllCompleted(appliedNow, startVersion, prepared.LastOrDefault(m => !m.Script.IsRepeatable)?.Script.Id ?? startVersion, run.ElapsedMilliseconds);
+        log.AllCompleted(appliedNow, startVersion, prepared.Scripts.LastOrDefault(s => !s.IsRepeatable)?.Id ?? startVersion, run.ElapsedMilliseconds);
     }
 
     /// <summary>
@@ -356,11 +356,11 @@ internal sealed partial class MigrationRun(IMigrationSource source, MigrationOpt
         }
     }
 
-    private void WritePreview(MigrationPlan plan, IReadOnlyList<PreparedMigration> prepared)
+    private void WritePreview(MigrationPlan plan, PendingMigrations prepared)
     {
-        foreach (var migration in prepared)
+        foreach (var script in prepared.Scripts)
         {
-            log.PendingItem(migration.Script);
+            log.PendingItem(script);
         }
 
         WritePreviewScript([.. plan.ToBaseline.Select(s => Entry(s, AppliedMigration.KindBaselined, 0))],

@@ -62,6 +62,56 @@ public abstract class ReadmeClaims : IDisposable
         Assert.Equal(history, database.History());
     }
 
+    /// <summary>
+    /// A data migration of about 1.5 million characters: a table and 15,000 rows, one INSERT each, as a data export
+    /// writes them. Three of these are more text than a run keeps in memory.
+    /// </summary>
+    private static string RowsMigration(int number) =>
+        $"CREATE TABLE rows_{number} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount INTEGER NOT NULL);\n"
+        + string.Concat(Enumerable.Range(1, 15_000).Select(i => $"INSERT INTO rows_{number} (id, name, amount) VALUES ({i}, 'customer {i} of import batch {number}, first pass', {i * 7 % 1000});\n"));
+
+    [Fact]
+    public void A_set_larger_than_a_run_keeps_in_memory_is_applied_whole_from_its_files()
+    {
+        var database = NewDatabase();
+        var files = Enumerable.Range(1, 3).Select(i => Workspace.Add($"00{i}_rows.sql", RowsMigration(i))).ToList();
+        var catalog = Discovery.MigrationCatalog.LoadWithNotes(Discovery.FileSystemMigrationSource.FromDirectory(Workspace.MigrationsFolder), database.Provider);
+        Assert.True(catalog.TextsLetGo);
+        Assert.All(catalog.Scripts, s => Assert.False(s.Body.IsKept));
+
+        var result = Workspace.Run(database.Options());
+
+        Assert.True(result.Succeeded, Workspace.Explain(result));
+        Assert.All(Enumerable.Range(1, 3), i => Assert.Equal(15_000, database.Count($"SELECT count(*) FROM {database.Table($"rows_{i}")} WHERE name LIKE '% of import batch {i}, first pass'")));
+        var checksums = files.Select(f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f).AsSpan().TrimEnd((byte)'\n'))));
+        Assert.Equal(checksums, database.History().Select(h => h.Split(' ')[3]));
+    }
+
+    [Fact]
+    public async Task A_file_of_such_a_set_edited_after_the_run_checked_it_is_not_run_OMB1014_and_changes_nothing()
+    {
+        var database = NewDatabase();
+        Workspace.Add("000_start.sql", "CREATE TABLE start (id INTEGER PRIMARY KEY);\n");
+        Assert.True(Workspace.Run(database.Options()).Succeeded, Workspace.Log.Text);
+        var files = Enumerable.Range(1, 3).Select(i => Workspace.Add($"00{i}_rows.sql", RowsMigration(i))).ToList();
+        var schema = database.Schema();
+        var history = database.History();
+        // One source for the whole build, as MSBuild's tasks share it: ValidateMigrations reads and checks the files,
+        // then the second file is edited before MigrateDatabase runs them.
+        var source = Discovery.FileSystemMigrationSource.FromDirectory(Workspace.MigrationsFolder);
+        Assert.True(Discovery.MigrationCatalog.LoadWithNotes(source, database.Provider).TextsLetGo);
+        File.WriteAllText(files[1], File.ReadAllText(files[1]).Replace("first pass", "second pass"));
+        // The copy read last is used while something holds it (what runs is then what was checked); not once collected.
+        GC.Collect();
+
+        var result = await new Migrator(new ListLogger()).MigrateAsync(source, database.Options());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("OMB1014", files[1]), (error.Code, error.File));
+        Assert.Equal(schema, database.Schema());
+        Assert.Equal(history, database.History());
+    }
+
     [Fact]
     public void At_debug_level_each_statement_is_logged_with_its_line_and_time_and_not_below_it()
     {
