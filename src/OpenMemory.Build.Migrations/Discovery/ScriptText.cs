@@ -12,14 +12,13 @@ internal sealed class ScriptText
     public const int KeptChars = 1 << 22;
 
     private readonly Func<string>? _readAgain;
-    private readonly WeakReference<string>? _lastRead;
+    private WeakReference<string>? _lastRead;
     private string? _kept;
 
     private ScriptText(string text, Func<string>? readAgain)
     {
         _kept = text;
         _readAgain = readAgain;
-        _lastRead = readAgain is null ? null : new WeakReference<string>(text);
         Length = text.Length;
     }
 
@@ -43,7 +42,7 @@ internal sealed class ScriptText
     {
         get
         {
-            if (_kept is { } kept)
+            if (Volatile.Read(ref _kept) is { } kept)
             {
                 return kept;
             }
@@ -62,9 +61,10 @@ internal sealed class ScriptText
     /// <summary>Lets the text go, if it can be read again.</summary>
     public void LetGo()
     {
-        if (_readAgain is not null)
+        if (_readAgain is not null && _kept is { } kept)
         {
-            _kept = null;
+            _lastRead = new WeakReference<string>(kept);
+            Volatile.Write(ref _kept, null);
         }
     }
 }
