@@ -45,7 +45,7 @@ public sealed class ScriptTextTests : IDisposable
     [Fact]
     public void A_text_read_again_is_the_file_as_checked_and_an_edit_since_then_is_OMB1014_at_the_file()
     {
-        var files = Enumerable.Range(1, 3).Select(i => _folder.Write($"00{i}_rows.sql", Inserts(20_000).Replace("items", $"items_{i}"))).ToList();
+        var files = Enumerable.Range(1, 3).Select(i => _folder.Write($"00{i}_rows.sql", Inserts(10_000).Replace("items", $"items_{i}"))).ToList();
         var source = FileSystemMigrationSource.FromDirectory(_folder.Path);
         var scripts = MigrationCatalog.LoadWithNotes(source, ProviderTags.Sqlite).Scripts;
         Assert.All(scripts, s => Assert.False(s.Body.IsKept));

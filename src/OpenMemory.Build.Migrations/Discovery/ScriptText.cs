@@ -8,8 +8,8 @@ namespace OpenMemory.Build.Migrations.Discovery;
 /// </summary>
 internal sealed class ScriptText
 {
-    /// <summary>The most text a set of scripts keeps in memory (UTF-16 characters, 8 MB).</summary>
-    public const int KeptChars = 1 << 22;
+    /// <summary>The most text a set of scripts keeps in memory (UTF-16 characters, 4 MB).</summary>
+    public const int KeptChars = 1 << 21;
 
     private readonly Func<string>? _readAgain;
     private WeakReference<string>? _lastRead;
