@@ -36,7 +36,7 @@ internal static class DeployScript
         var catalog = MigrationCatalog.LoadWithNotes(source, provider.Name);
         var diagnostics = catalog.Diagnostics;
         // Repeatables come after every versioned migration, each guarded by its checksum.
-        var (prepared, prepareDiagnostics) = MigrationPreparer.Prepare(catalog.Scripts.Concat(catalog.Repeatables), provider);
+        var (prepared, prepareDiagnostics) = PendingMigrations.Prepare([.. catalog.Scripts, .. catalog.Repeatables], provider);
         var all = diagnostics.Concat(prepareDiagnostics).ToList();
         if (all.Any(d => d.IsError))
         {
@@ -51,7 +51,7 @@ internal static class DeployScript
 
         var entries = prepared.Select(m => (m, Entry(options.Module, m.Script, AppliedMigration.KindApplied, null))).ToList();
         var baseline = new DeployBaseline(baselineVersion, legacyTable,
-            [.. prepared.Where(m => !m.Script.IsRepeatable).Select(m => (m.Script.Version, Entry(options.Module, m.Script, AppliedMigration.KindBaselined, 0)))]);
+            [.. prepared.Scripts.Where(s => !s.IsRepeatable).Select(s => (s.Version, Entry(options.Module, s, AppliedMigration.KindBaselined, 0)))]);
         var files = provider.Script.DeployScript(provider, options.Module, entries, baseline);
         var path = Path.Combine(outputFolder, files[0].Path);
         try

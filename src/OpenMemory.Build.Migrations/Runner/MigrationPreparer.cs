@@ -17,26 +17,6 @@ internal static class MigrationPreparer
     /// <summary>A word that ends or nests a transaction: refused in a transactional migration, here and by lint.</summary>
     public static bool IsTransactionKeyword(ReadOnlySpan<char> word) => TransactionKeywords.Contains(word);
 
-    public static (IReadOnlyList<PreparedMigration> Prepared, IReadOnlyList<MigrationDiagnostic> Diagnostics) Prepare(
-        IEnumerable<MigrationScript> scripts, DatabaseProvider provider)
-    {
-        var prepared = new List<PreparedMigration>();
-        var diagnostics = new List<MigrationDiagnostic>();
-        foreach (var script in scripts)
-        {
-            try
-            {
-                prepared.Add(Prepare(script, provider));
-            }
-            catch (MigrationException e)
-            {
-                diagnostics.Add(e.Diagnostic);
-            }
-        }
-
-        return (prepared, diagnostics);
-    }
-
     /// <summary>
     /// What can be found without a database or a provider's templating (psql commands; unterminated strings, comments
     /// or bodies): splits each script's text as written and returns the scripts that split, with their statements for

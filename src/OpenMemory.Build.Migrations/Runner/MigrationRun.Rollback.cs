@@ -20,7 +20,7 @@ internal sealed partial class MigrationRun
             return;
         }
 
-        var (downs, prepareDiagnostics) = MigrationPreparer.Prepare(steps.Select(s => s.Down), _provider!);
+        var (downs, prepareDiagnostics) = PendingMigrations.Prepare([.. steps.Select(s => s.Down)], _provider!);
         _diagnostics.AddRange(prepareDiagnostics);
         if (HasErrors)
         {

@@ -6,8 +6,8 @@ using OpenMemory.Build.Migrations.Providers;
 namespace OpenMemory.Build.Migrations.Runner;
 
 /// <summary>
-/// The migrations a run is about to apply, each prepared (expanded and split) before any of them runs, so that a bad
-/// one stops the run with the database untouched. A script that keeps its text stays prepared; one whose set let its
+/// The scripts a run is about to apply (or roll back, or write into a deploy script), each prepared (expanded and
+/// split) before any of them is used, so that a bad one stops the run with the database untouched. A script that keeps its text stays prepared; one whose set let its
 /// text go (<see cref="ScriptText"/>) is prepared again when its turn comes, so a run holds one such text at a time.
 /// </summary>
 internal sealed class PendingMigrations : IEnumerable<PreparedMigration>
