@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace OpenMemory.Build.Migrations.Discovery;
 
@@ -19,7 +18,7 @@ internal enum MigrationDirection
 /// <c>20150100000001000000_networks.postgres.up.sql</c>, <c>..._networks.down.sql</c>, pop's
 /// <c>..._name.postgres.autocommit.up.sql</c>.
 /// </summary>
-internal sealed partial record MigrationFileName(MigrationVersion Version, string Description, string? ProviderTag,
+internal sealed record MigrationFileName(MigrationVersion Version, string Description, string? ProviderTag,
     MigrationDirection Direction = MigrationDirection.Plain, bool Autocommit = false, string? RepeatableName = null)
 {
     private const string AutocommitTag = "autocommit";
@@ -35,19 +34,27 @@ internal sealed partial record MigrationFileName(MigrationVersion Version, strin
     /// </summary>
     public static MigrationFileName? TryParseRepeatable(string fileName, bool inRepeatableFolder)
     {
-        var match = RepeatablePattern().Match(fileName);
-        if (!match.Success || (!inRepeatableFolder && !match.Groups["prefix"].Success))
+        // [R__]name[.tag].sql, the name without dots and not empty. "R__.sql" is a file named R__ (no prefix).
+        if (Stem(fileName) is not { } stem)
         {
             return null;
         }
 
-        var tags = match.Groups["tags"].Value.Split('.', StringSplitOptions.RemoveEmptyEntries).Select(t => t.ToLowerInvariant()).ToList();
-        if (tags.Count > 1)
+        var prefixed = stem.Length > RepeatablePrefix.Length && stem.StartsWith(RepeatablePrefix, StringComparison.OrdinalIgnoreCase)
+            && stem[RepeatablePrefix.Length] != '.';
+        if (!prefixed && !inRepeatableFolder)
         {
             return null;
         }
 
-        var name = match.Groups["name"].Value;
+        var start = prefixed ? RepeatablePrefix.Length : 0;
+        var nameEnd = NameEnd(stem, start);
+        if (nameEnd == start || !TryReadTags(stem[nameEnd..], out var tags) || tags.Count > 1)
+        {
+            return null;
+        }
+
+        var name = stem[start..nameEnd];
         return new MigrationFileName(MigrationVersion.Parse("0"), Describe(name), tags.SingleOrDefault(), RepeatableName: name);
     }
 
@@ -56,20 +63,45 @@ internal sealed partial record MigrationFileName(MigrationVersion Version, strin
 
     public static MigrationFileName? TryParse(string fileName)
     {
-        var match = FlywayPattern().Match(fileName);
-        var versionText = match.Success ? match.Groups["version"].Value.Replace('_', '.') : null;
-        if (!match.Success)
-        {
-            match = PlainPattern().Match(fileName);
-            versionText = match.Success ? match.Groups["version"].Value : null;
-        }
-
-        if (!match.Success || !MigrationVersion.TryParse(versionText, out var version))
+        // Flyway's V1__name or V1_2__name (version 1.2), else 1.2.0_name, 1-name or 1; then .tags and .sql.
+        if (Stem(fileName) is not { } stem)
         {
             return null;
         }
 
-        var tags = match.Groups["tags"].Value.Split('.', StringSplitOptions.RemoveEmptyEntries).Select(t => t.ToLowerInvariant()).ToList();
+        string versionText;
+        int nameStart, nameEnd;
+        if (stem.Length > 0 && stem[0] is 'V' or 'v')
+        {
+            var versionEnd = VersionEnd(stem, 1, underscoreSeparates: true);
+            if (versionEnd < 0 || !stem.AsSpan(versionEnd).StartsWith("__", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            versionText = stem[1..versionEnd].Replace('_', '.');
+            nameStart = versionEnd + 2;
+            nameEnd = NameEnd(stem, nameStart);
+        }
+        else
+        {
+            var versionEnd = VersionEnd(stem, 0, underscoreSeparates: false);
+            if (versionEnd < 0)
+            {
+                return null;
+            }
+
+            versionText = stem[..versionEnd];
+            var named = versionEnd < stem.Length && stem[versionEnd] is '_' or '-';
+            nameStart = named ? versionEnd + 1 : versionEnd;
+            nameEnd = named ? NameEnd(stem, nameStart) : nameStart;
+        }
+
+        if (!MigrationVersion.TryParse(versionText, out var version) || !TryReadTags(stem[nameEnd..], out var tags))
+        {
+            return null;
+        }
+
         var direction = MigrationDirection.Plain;
         if (tags.Count > 0 && tags[^1] is "up" or "down")
         {
@@ -84,8 +116,72 @@ internal sealed partial record MigrationFileName(MigrationVersion Version, strin
             return null;
         }
 
-        return new MigrationFileName(version, Describe(match.Groups["name"].Value), tags.SingleOrDefault(), direction, autocommit);
+        return new MigrationFileName(version, Describe(stem[nameStart..nameEnd]), tags.SingleOrDefault(), direction, autocommit);
     }
+
+    private const string SqlExtension = ".sql";
+
+    /// <summary>The name without its <c>.sql</c> extension (in any case); null for another extension.</summary>
+    private static string? Stem(string fileName) =>
+        fileName.EndsWith(SqlExtension, StringComparison.OrdinalIgnoreCase) ? fileName[..^SqlExtension.Length] : null;
+
+    /// <summary>
+    /// Where the digits of a version starting at <paramref name="start"/> end: segments of digits separated by dots
+    /// (or, in Flyway's names, underscores) each followed by a digit; -1 when no digit starts it.
+    /// </summary>
+    private static int VersionEnd(string stem, int start, bool underscoreSeparates)
+    {
+        var at = start;
+        while (at < stem.Length && char.IsDigit(stem[at]))
+        {
+            at++;
+
+            var separator = at + 1 < stem.Length && (stem[at] == '.' || (underscoreSeparates && stem[at] == '_')) && char.IsDigit(stem[at + 1]);
+            if (separator)
+            {
+                at++;
+            }
+        }
+
+        return at == start ? -1 : at;
+    }
+
+    /// <summary>A name runs to the first dot.</summary>
+    private static int NameEnd(string stem, int start) =>
+        stem.IndexOf('.', start) is var dot and >= 0 ? dot : stem.Length;
+
+    /// <summary>
+    /// What follows the name: nothing, or dot-separated words that each start with an ASCII letter and hold only
+    /// ASCII letters and digits, lower-cased.
+    /// </summary>
+    private static bool TryReadTags(string rest, out List<string> tags)
+    {
+        tags = [];
+        if (rest.Length == 0)
+        {
+            return true;
+        }
+
+        if (rest[0] != '.')
+        {
+            return false;
+        }
+
+        foreach (var tag in rest[1..].Split('.'))
+        {
+            if (tag.Length == 0 || !char.IsAsciiLetter(tag[0]) || tag.AsSpan().ContainsAnyExcept(AsciiLettersAndDigits))
+            {
+                return false;
+            }
+
+            tags.Add(tag.ToLowerInvariant());
+        }
+
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     // "multi-user_tenant_support" -> "Multi-user tenant support"
     private static string Describe(string name)
@@ -93,13 +189,4 @@ internal sealed partial record MigrationFileName(MigrationVersion Version, strin
         var words = name.Replace("__", " ").Replace('_', ' ').Trim();
         return words.Length == 0 ? "" : char.ToUpper(words[0], CultureInfo.InvariantCulture) + words[1..];
     }
-
-    [GeneratedRegex(@"^(?<prefix>[Rr]__)?(?<name>[^.]+)(?<tags>(?:\.[A-Za-z][A-Za-z0-9]*)?)\.sql$", RegexOptions.IgnoreCase)]
-    private static partial Regex RepeatablePattern();
-
-    [GeneratedRegex(@"^[Vv](?<version>\d+(?:[._]\d+)*)__(?<name>[^.]*)(?<tags>(?:\.[A-Za-z][A-Za-z0-9]*)*)\.sql$", RegexOptions.IgnoreCase)]
-    private static partial Regex FlywayPattern();
-
-    [GeneratedRegex(@"^(?<version>\d+(?:\.\d+)*)(?:[_-](?<name>[^.]*))?(?<tags>(?:\.[A-Za-z][A-Za-z0-9]*)*)\.sql$", RegexOptions.IgnoreCase)]
-    private static partial Regex PlainPattern();
 }

@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace OpenMemory.Build.Migrations.Discovery;
 
 /// <summary>
 /// A migration version: dot-separated numeric segments compared as numbers, so 1.10 follows 1.9 and 10 follows 9.
 /// Leading zeros and trailing zero segments do not matter: 001 equals 1, and 1.2 equals 1.2.0.
 /// </summary>
-internal sealed partial class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
+internal sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
 {
     private readonly string[] _segments;
 
@@ -26,7 +24,7 @@ internal sealed partial class MigrationVersion : IComparable<MigrationVersion>, 
     public static bool TryParse(string? text, out MigrationVersion version)
     {
         version = null!;
-        if (text is null || !VersionPattern().IsMatch(text))
+        if (!IsWellFormed(text))
         {
             return false;
         }
@@ -86,6 +84,38 @@ internal sealed partial class MigrationVersion : IComparable<MigrationVersion>, 
     private static int CompareSegment(string left, string right) =>
         left.Length != right.Length ? left.Length.CompareTo(right.Length) : string.CompareOrdinal(left, right);
 
-    [GeneratedRegex(@"^\d{1,30}(\.\d{1,30}){0,9}$")]
-    private static partial Regex VersionPattern();
+    private const int MaxSegments = 10;
+    private const int MaxSegmentDigits = 30;
+
+    /// <summary>One to ten segments of 1-30 digits each, separated by dots.</summary>
+    private static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var segments = 1;
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (char.IsDigit(c))
+            {
+                if (++digits > MaxSegmentDigits)
+                {
+                    return false;
+                }
+            }
+            else if (c == '.' && digits > 0 && ++segments <= MaxSegments)
+            {
+                digits = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return digits > 0;
+    }
 }
