@@ -30,7 +30,7 @@ internal static class MigrationCatalog
         var groups = new Dictionary<MigrationVersion, VersionGroup>();
         var repeatables = new Dictionary<string, VersionGroup>(StringComparer.Ordinal);
         var downs = new Dictionary<MigrationVersion, List<(MigrationSourceFile File, string? Variant)>>();
-        var otherDatabases = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var otherDatabases = new Dictionary<string, int>(StringComparer.Ordinal);
         var budget = new TextBudget();
         foreach (var file in source.GetFiles())
         {
@@ -82,8 +82,12 @@ internal static class MigrationCatalog
 
         var scripts = new List<MigrationScript>(groups.Count);
         var otherProviderOnly = 0;
-        foreach (var (version, group) in groups.OrderBy(g => g.Key))
+        // Keys sorted as an array: LINQ's OrderBy over a dictionary's pairs is compiled on first use, in every cold build.
+        var versions = groups.Keys.ToArray();
+        Array.Sort(versions);
+        foreach (var version in versions)
         {
+            var group = groups[version];
             var chosen = group.For(provider);
             if (chosen is null)
             {
@@ -112,8 +116,11 @@ internal static class MigrationCatalog
         }
 
         var repeatableScripts = new List<MigrationScript>();
-        foreach (var (name, group) in repeatables.OrderBy(g => g.Key, StringComparer.Ordinal))
+        var repeatableNames = repeatables.Keys.ToArray();
+        Array.Sort(repeatableNames, StringComparer.Ordinal);
+        foreach (var name in repeatableNames)
         {
+            var group = repeatables[name];
             if (group.For(provider) is not { } chosen)
             {
                 continue;

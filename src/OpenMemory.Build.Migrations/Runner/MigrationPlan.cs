@@ -110,12 +110,38 @@ internal sealed class MigrationPlan
 
         return new MigrationPlan
         {
-            Records = [.. records.OrderBy(r => r.Version).Select(r => r.Record), .. repeatableRecords],
+            Records = [.. InVersionOrder(records), .. repeatableRecords],
             Pending = pending,
             ToBaseline = toBaseline,
             Problems = problems,
             CurrentVersion = highest?.Text,
         };
+    }
+
+    /// <summary>
+    /// The records by version. The scripts come in version order, so the records only need sorting when history rows
+    /// of missing files were added (or a version is unreadable); LINQ's sort of these pairs costs a cold build its compilation.
+    /// </summary>
+    private static List<MigrationRecord> InVersionOrder(List<(MigrationVersion? Version, MigrationRecord Record)> records)
+    {
+        var inOrder = true;
+        for (var i = 0; i < records.Count && inOrder; i++)
+        {
+            inOrder = records[i].Version is { } version && (i == 0 || records[i - 1].Version! <= version);
+        }
+
+        if (!inOrder)
+        {
+            return [.. records.OrderBy(r => r.Version).Select(r => r.Record)];
+        }
+
+        var ordered = new List<MigrationRecord>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            ordered.Add(records[i].Record);
+        }
+
+        return ordered;
     }
 
     private static MigrationRecord ForApplied(MigrationScript script, AppliedMigration row, List<MigrationDiagnostic> problems)

@@ -58,7 +58,7 @@ internal sealed class RunLog(ILogger logger)
         if (catalog.OtherDatabaseFiles.Count > 0)
         {
             logger.LogInformation(Step, "[MIGRATE] Skipped {Count} file(s) for other databases ({Tags})", catalog.OtherDatabaseFiles.Values.Sum(),
-                string.Join(", ", catalog.OtherDatabaseFiles.Select(t => $"{t.Key}: {t.Value}")));
+                string.Join(", ", catalog.OtherDatabaseFiles.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}: {t.Value}")));
         }
 
         if (catalog.OtherProviderOnlyVersions > 0)
