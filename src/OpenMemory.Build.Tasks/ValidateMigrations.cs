@@ -68,9 +68,9 @@ public sealed class ValidateMigrations : MSBuildTask
 
         if (catalog.TextsLetGo)
         {
-            // Reading, splitting and linting a set this large leaves tens of megabytes of garbage, much of it promoted
-            // past gen0, which the collector would otherwise keep committed while MigrateDatabase applies the set.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // Reading, splitting and linting a set this large leaves tens of megabytes the collector would otherwise
+            // keep committed while MigrateDatabase applies the set.
+            OpenMemory.Build.Migrations.IO.GarbageBound.Release();
         }
 
         return MSBuildMigrations.Report(Log, problems);

@@ -30,6 +30,7 @@ internal static class MigrationPreparer
         var diagnostics = new List<MigrationDiagnostic>();
         foreach (var script in scripts)
         {
+            IO.GarbageBound.Check();
             try
             {
                 split.Add((script, SqlScriptSplitter.Split(script.Text, dialect)));

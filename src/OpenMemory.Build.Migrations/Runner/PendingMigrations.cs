@@ -32,6 +32,7 @@ internal sealed class PendingMigrations : IEnumerable<PreparedMigration>
         var diagnostics = new List<MigrationDiagnostic>();
         for (var i = 0; i < scripts.Count; i++)
         {
+            IO.GarbageBound.CheckApplying();
             try
             {
                 var prepared = MigrationPreparer.Prepare(scripts[i], provider);
@@ -54,6 +55,7 @@ internal sealed class PendingMigrations : IEnumerable<PreparedMigration>
     {
         for (var i = 0; i < Scripts.Count; i++)
         {
+            IO.GarbageBound.CheckApplying();
             yield return _kept[i] ?? MigrationPreparer.Prepare(Scripts[i], _provider);
         }
     }

@@ -243,6 +243,7 @@ internal sealed partial class PostgresSession(
         var committed = false;
         do
         {
+            IO.GarbageBound.CheckApplying();
             await using var batch = new NpgsqlBatch(connection);
             var first = next;
             if (first == 0)

@@ -233,6 +233,7 @@ internal sealed class SqliteSession(SqliteProvider provider, SqliteConnection co
         {
             _runningStatement = i;
             cancellationToken.ThrowIfCancellationRequested();
+            IO.GarbageBound.CheckApplying();
             var statement = statements[i];
             string? rewritten = null;
             if (statement.FirstWord.Equals("ALTER", StringComparison.OrdinalIgnoreCase) && SqliteColumnGuard.Match(statement.Text) is { } guard)
