@@ -126,8 +126,8 @@ internal sealed record MigrationFileName(MigrationVersion Version, string Descri
         fileName.EndsWith(SqlExtension, StringComparison.OrdinalIgnoreCase) ? fileName[..^SqlExtension.Length] : null;
 
     /// <summary>
-    /// Where the digits of a version starting at <paramref name="start"/> end: segments of digits separated by dots
-    /// (or, in Flyway's names, underscores) each followed by a digit; -1 when no digit starts it.
+    /// Where a version starting at <paramref name="start"/> ends: segments of digits (any Unicode decimal digit)
+    /// separated by dots, or in Flyway's names also underscores; -1 when no digit starts it.
     /// </summary>
     private static int VersionEnd(string stem, int start, bool underscoreSeparates)
     {
@@ -135,9 +135,8 @@ internal sealed record MigrationFileName(MigrationVersion Version, string Descri
         while (at < stem.Length && char.IsDigit(stem[at]))
         {
             at++;
-
-            var separator = at + 1 < stem.Length && (stem[at] == '.' || (underscoreSeparates && stem[at] == '_')) && char.IsDigit(stem[at + 1]);
-            if (separator)
+            // A separator belongs to the version only when a digit follows it.
+            if (at + 1 < stem.Length && (stem[at] == '.' || (underscoreSeparates && stem[at] == '_')) && char.IsDigit(stem[at + 1]))
             {
                 at++;
             }
