@@ -28,10 +28,10 @@ internal static class GarbageBound
 
     /// <summary>
     /// Called by the loops of a run that changes the database (preparing the pending migrations, applying them, sending
-    /// a large file's batches) or writes the script that would. The first time such a run has allocated <see cref="ReleaseAfter"/>, it makes one
-    /// aggressive full collection, which gives back what the build allocated before (MSBuild's evaluation, reading the
-    /// files) and leaves the run's own growth to start from what it holds; after that, as <see cref="Check()"/>. A run
-    /// of a few migrations never gets there.
+    /// a large file's batches) or writes the script that would. The first time in the process that such a run has
+    /// allocated <see cref="ReleaseAfter"/>, it makes one aggressive full collection, which gives back what the build
+    /// allocated before (MSBuild's evaluation, reading the files) and leaves the run's own growth to start from what it
+    /// holds; after that, as <see cref="Check()"/>. A run of a few migrations never gets there.
     /// </summary>
     public static void CheckApplying() => Check(release: true);
 
