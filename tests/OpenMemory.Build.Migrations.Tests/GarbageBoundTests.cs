@@ -51,16 +51,13 @@ public class GarbageBoundTests
         Assert.Equal(young, GC.CollectionCount(1));
     }
 
-    private static long Allocate(long bytes)
+    private static void Allocate(long bytes)
     {
         // Arrays below the large object heap's threshold, dropped at once: garbage of the youngest generation.
-        var total = 0L;
-        while (total < bytes)
+        for (var total = 0L; total < bytes;)
         {
             total += new byte[64 << 10].Length;
         }
-
-        return total;
     }
 }
 
